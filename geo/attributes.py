@@ -1,0 +1,132 @@
+"""Per-polygon attributes used by sectors and rules, measured in a metric CRS.
+
+Everything here is vectorized over the polygons: spatial-index queries and Shapely 2
+array operations, no Python loop per feature.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+ATTRIBUTE_COLUMNS = ["area_km2", "population", "density", "contact_line", "contact_km",
+                     "crossings", "borders", "coastal", "urban"]
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """The layers a polygon's attributes are measured against (all in one metric CRS).
+
+    Parameters
+    ----------
+    population
+        Polygons with a ``population`` column (residents).
+    crossings
+        Points with a ``name`` column.
+    borders
+        Lines with ``kind`` (``land`` or ``coast``) and ``neighbour`` (land borders).
+    urban_density
+        Residents per km² above which a polygon is urban.
+    touch_m
+        Distance in metres within which a polygon touches the coast or the held area.
+    border_m
+        Distance in metres within which a polygon counts as on a land border.
+    crossing_m
+        A crossing belongs to the nearest polygon within this distance in metres.
+    min_contact_m
+        Shortest shared edge with the held area, in metres, that makes a contact line.
+    """
+
+    population: gpd.GeoDataFrame
+    crossings: gpd.GeoDataFrame
+    borders: gpd.GeoDataFrame
+    urban_density: float = 5000.0
+    touch_m: float = 25.0
+    border_m: float = 25.0
+    crossing_m: float = 1000.0
+    min_contact_m: float = 200.0
+
+
+def areal_population(polys, population: gpd.GeoDataFrame) -> np.ndarray:
+    """Residents in each polygon by areal weighting of the population polygons."""
+    polys = np.asarray(polys, dtype=object)
+    src = population.geometry.values
+    left, right = population.sindex.query(polys, predicate="intersects")
+    shared = shapely.area(shapely.intersection(polys[left], src[right]))
+    share = shared / np.maximum(shapely.area(src[right]), 1e-12)
+    counts = population["population"].to_numpy(dtype=float)[right]
+    return np.bincount(left, weights=share * counts, minlength=len(polys))
+
+
+def contact_km(polys, held: shapely.Geometry, touch_m: float) -> np.ndarray:
+    """Length in km of each polygon's boundary lying along the held area."""
+    polys = np.asarray(polys, dtype=object)
+    if held is None or held.is_empty:
+        return np.zeros(len(polys))
+    band = shapely.buffer(held, touch_m)
+    shapely.prepare(band)
+    return shapely.length(shapely.intersection(shapely.boundary(polys), band)) / 1000.0
+
+
+def crossing_names(polys, crossings: gpd.GeoDataFrame, within_m: float) -> list[str]:
+    """Names of the crossings each polygon holds, ``;``-joined (a crossing goes to its nearest polygon)."""
+    out = [""] * len(polys)
+    if crossings.empty or len(polys) == 0:
+        return out
+    tree = shapely.STRtree(np.asarray(polys, dtype=object))
+    pts, hits = tree.query_nearest(crossings.geometry.values, max_distance=within_m,
+                                   return_distance=False, all_matches=False)
+    names = crossings["name"].astype(str).to_numpy()
+    found = pd.Series(names[pts]).groupby(hits).agg(lambda s: ";".join(sorted(s)))
+    for i, text in found.items():
+        out[int(i)] = text
+    return out
+
+
+def border_names(polys, borders: gpd.GeoDataFrame, within_m: float) -> list[str]:
+    """Neighbours whose land border lies within ``within_m`` of each polygon, ``;``-joined."""
+    land = borders[borders["kind"] == "land"]
+    if land.empty:
+        return [""] * len(polys)
+    lines = land.dissolve(by="neighbour", sort=True)
+    near = shapely.dwithin(np.asarray(polys, dtype=object)[:, None],
+                           np.asarray(lines.geometry.values)[None, :], within_m)
+    names = np.asarray(lines.index, dtype=str)
+    return [";".join(names[row]) for row in near]
+
+
+def coastal(polys, borders: gpd.GeoDataFrame, within_m: float) -> np.ndarray:
+    """Whether each polygon lies on the coast."""
+    coast = borders.geometry.values[borders["kind"].to_numpy() == "coast"]
+    if len(coast) == 0:
+        return np.zeros(len(polys), dtype=bool)
+    return shapely.dwithin(np.asarray(polys, dtype=object), shapely.union_all(coast), within_m)
+
+
+def polygon_attributes(frame: gpd.GeoDataFrame, around: Surroundings,
+                       held: shapely.Geometry | None) -> gpd.GeoDataFrame:
+    """Return ``frame`` with the attribute columns added.
+
+    Adds ``area_km2``, ``population`` (residents), ``density`` (residents per km²),
+    ``contact_line`` and ``contact_km`` (against ``held``), ``crossings``, ``borders``,
+    ``coastal`` and ``urban``.
+    """
+    polys = frame.geometry.values
+    area = shapely.area(polys) / 1e6
+    pop = areal_population(polys, around.population)
+    density = np.divide(pop, area, out=np.zeros_like(pop), where=area > 0)
+    contact = contact_km(polys, held, around.touch_m)
+    out = frame.copy()
+    out["area_km2"] = np.round(area, 6)
+    out["population"] = np.round(pop).astype(np.int64)
+    out["density"] = np.round(density, 3)
+    out["contact_line"] = contact * 1000.0 >= around.min_contact_m
+    out["contact_km"] = np.round(contact, 4)
+    out["crossings"] = crossing_names(polys, around.crossings, around.crossing_m)
+    out["borders"] = border_names(polys, around.borders, around.border_m)
+    out["coastal"] = coastal(polys, around.borders, around.touch_m)
+    out["urban"] = density > around.urban_density
+    return out

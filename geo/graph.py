@@ -1,0 +1,37 @@
+"""Adjacency between polygons, as index pairs and as a sparse graph."""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+import shapely
+
+
+def adjacency_pairs(geoms, *, touch_m: float = 1.0, min_shared_m: float = 10.0) -> np.ndarray:
+    """Index pairs ``(i, j)``, ``i < j``, of polygons sharing at least ``min_shared_m`` of edge.
+
+    Corner contacts do not count, so a union of adjacent polygons is one polygon.
+
+    Returns
+    -------
+    ndarray of shape (m, 2), sorted.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="dwithin", distance=touch_m)
+    keep = left < right
+    left, right = left[keep], right[keep]
+    shared = shapely.length(shapely.intersection(
+        shapely.boundary(geoms[left]), shapely.buffer(geoms[right], touch_m, quad_segs=1)))
+    ok = shared >= min_shared_m
+    pairs = np.column_stack([left[ok], right[ok]]).astype(np.int64)
+    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
+
+
+def sparse_graph(n: int, pairs: np.ndarray) -> sp.csr_matrix:
+    """Symmetric 0/1 adjacency matrix of ``n`` nodes from index ``pairs``."""
+    data = np.ones(2 * len(pairs), dtype=np.int8)
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    return sp.csr_matrix((data, (rows, cols)), shape=(n, n))

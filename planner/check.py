@@ -1,0 +1,104 @@
+"""The checker: every rule over a plan, every violation, in a stable order."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from planner.plan import Plan
+from planner.requirements import SectorTable, sector_table
+from planner.rules import Situation, Violation, bind_all
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the checker found: every violation and the totals."""
+
+    violations: tuple[Violation, ...]
+    mandate: str
+    rules_checked: int
+
+    @property
+    def hard(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "hard"]
+
+    @property
+    def soft(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "soft"]
+
+    @property
+    def ok(self) -> bool:
+        """True when no hard rule is broken."""
+        return not self.hard
+
+    @cached_property
+    def by_sector(self) -> dict[tuple[int, str], list[str]]:
+        """Rule ids broken at each (phase, sector), hard first."""
+        out: dict[tuple[int, str], list[str]] = {}
+        for v in self.violations:
+            if v.sector is not None and v.phase is not None:
+                ids = out.setdefault((v.phase, v.sector), [])
+                if v.rule_id not in ids:
+                    ids.append(v.rule_id)
+        return out
+
+    def hard_keys(self) -> set[tuple[int, str]]:
+        return {(v.phase, v.sector) for v in self.hard if v.sector is not None}
+
+    def totals(self) -> dict:
+        return {"hard": len(self.hard), "soft": len(self.soft),
+                "rules_checked": self.rules_checked, "ok": self.ok}
+
+    def as_dict(self) -> dict:
+        return {"mandate": self.mandate, "totals": self.totals(),
+                "violations": [v.as_dict() for v in self.violations]}
+
+
+def _order(rule_index):
+    def key(v: Violation):
+        return (v.severity != "hard", v.phase if v.phase is not None else 0,
+                v.sector or "", rule_index[v.rule_id], v.nation or "", v.message)
+    return key
+
+
+def situation(plan: Plan, scenario, mandate: str, *, table: SectorTable | None = None,
+              contingents=None, vetoes=None) -> Situation:
+    """The :class:`Situation` a plan is checked (or optimized) in."""
+    if mandate not in scenario.mandates:
+        raise ValueError(f"`mandate` must be one of {', '.join(scenario.mandates)}; "
+                         f"got {mandate!r}")
+    force = contingents if contingents is not None else scenario.contingents
+    return Situation(plan, table or sector_table(scenario), scenario.mandates[mandate],
+                     {c.code: c for c in force},
+                     tuple(scenario.vetoes if vetoes is None else vetoes), scenario.troop_unit)
+
+
+def check(plan: Plan, scenario, mandate: str = "chapter-vi", *, rules=None,
+          table: SectorTable | None = None, contingents=None, vetoes=None) -> Report:
+    """Check ``plan`` against every rule of ``scenario`` (or ``rules``) under ``mandate``.
+
+    Parameters
+    ----------
+    plan
+        The plan to check.
+    scenario
+        The loaded scenario.
+    mandate
+        Key of one of the scenario's mandates.
+    rules
+        Rule specs replacing the scenario's own (``planner check --rules``).
+    table
+        A precomputed :class:`SectorTable` (saves the geometry work on repeated checks).
+    contingents, vetoes
+        What-if replacements for the scenario's contingents in play and vetoes in force.
+
+    Returns
+    -------
+    Report
+        Every violation, hard first, then by phase, sector, rule order and nation.
+    """
+    sit = situation(plan, scenario, mandate, table=table, contingents=contingents,
+                    vetoes=vetoes)
+    bound = bind_all(rules if rules is not None else scenario.rules)
+    found = [v for rule in bound for v in rule.kind.check(rule, sit)]
+    index = {r.id: i for i, r in enumerate(bound)}
+    return Report(tuple(sorted(found, key=_order(index))), mandate, len(bound))

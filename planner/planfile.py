@@ -1,0 +1,234 @@
+"""Plan files: RFC 7946 GeoJSON (one feature per sector and phase) and CSV assignments.
+
+Writing then reading a plan gives the same plan. Reading validates every row against the
+scenario and reports every problem at once, naming file, feature, field and value.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from pathlib import Path
+
+import geopandas as gpd
+
+from geo.errors import InputError, problem
+from geo.export import geojson_text, write_text_atomic
+from planner.plan import Assignment, Pin, Plan
+
+MAX_PLAN_BYTES = 50 * 1024 * 1024
+CSV_COLUMNS = ["phase", "sector_id", "nation", "troops", "lead"]
+TROOPS = re.compile(r"^troops_(?!total$|required$)(.+)$")
+
+
+# --- writing -------------------------------------------------------------------------------
+def plan_frame(plan: Plan, table, *, report=None, requirements=None, mandate=None,
+               nations=None) -> gpd.GeoDataFrame:
+    """The plan as a layer: one row per (phase, sector) with flat properties and geometry."""
+    geom = dict(zip(table.sectors["sector_id"].astype(str), table.sectors.geometry.values))
+    nations = sorted(set(nations or ()) | {n for a in plan for n in a.troops})
+    rows = []
+    for p, s in table.keys:
+        a = plan.get(p, s)
+        broken = report.by_sector.get((p, s), []) if report else []
+        row = {"sector_id": s, "phase": p, "lead": a.lead, "troops_total": a.total}
+        if requirements is not None:
+            row["troops_required"] = requirements[p, s].troops
+        row.update({f"troops_{n}": a.troops.get(n, 0) for n in nations})
+        if report is not None:
+            row["status"] = "violations" if broken else "ok"
+            row["rules"] = ";".join(broken)
+        row["locked"] = (p, s) in plan.pins
+        if mandate:
+            row["mandate"] = mandate
+        rows.append(row)
+    geoms = [geom[r["sector_id"]] for r in rows]
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=table.sectors.crs)
+
+
+def plan_geojson(plan: Plan, table, **kw) -> str:
+    """RFC 7946 text of :func:`plan_frame`."""
+    return geojson_text(plan_frame(plan, table, **kw), name="plan")
+
+
+def plan_csv(plan: Plan, table) -> str:
+    """CSV assignments: one row per phase, sector and contingent (leads without troops too)."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(CSV_COLUMNS + ["locked"])
+    for p, s in table.keys:
+        a = plan.get(p, s)
+        locked = str((p, s) in plan.pins).lower()
+        for n in sorted(a.nations):
+            w.writerow([p, s, n, a.troops.get(n, 0), str(n == a.lead).lower(), locked])
+    return out.getvalue()
+
+
+def write_plan(plan: Plan, table, path, **kw) -> None:
+    """Write ``plan`` to ``path``: CSV when it ends in ``.csv``, else RFC 7946 GeoJSON."""
+    text = plan_csv(plan, table) if str(path).lower().endswith(".csv") else \
+        plan_geojson(plan, table, **kw)
+    write_text_atomic(path, text)
+
+
+# --- reading -------------------------------------------------------------------------------
+class _Rows:
+    """Gathers problems while rows are read into assignments."""
+
+    def __init__(self, path, table, known_nations):
+        self.path, self.table, self.known = str(path), table, set(known_nations)
+        self.problems, self.leads, self.troops, self.locked = [], {}, {}, set()
+
+    def bad(self, i, sid, field, message, **value):
+        self.problems.append(problem(self.path, message, feature=i, feature_id=sid,
+                                     field=field, **value))
+
+    def key(self, i, sid, phase):
+        if not isinstance(sid, str) or not sid.strip():
+            self.bad(i, None, "sector_id", "must be a non-empty sector id", value=sid)
+            return None
+        if isinstance(phase, str) and phase.strip().lstrip("-").isdigit():
+            phase = int(phase)
+        if not isinstance(phase, int) or isinstance(phase, bool):
+            self.bad(i, sid, "phase", "must be a whole phase number", value=phase)
+            return None
+        if sid not in self.table.info:
+            self.bad(i, sid, "sector_id", "unknown sector; it is not in the scenario's sector "
+                     "layer", value=sid)
+            return None
+        if (phase, sid) not in self.table.contact:
+            opens = self.table.info[sid].phase
+            self.bad(i, sid, "phase", f"sector {sid} is not open in this phase (it opens in "
+                     f"phase {opens}; phases are {', '.join(map(str, self.table.phases))})",
+                     value=phase)
+            return None
+        return (phase, sid)
+
+    def troop(self, i, sid, key, nation, value):
+        field = f"troops_{nation}"
+        if nation not in self.known:
+            self.bad(i, sid, field, "unknown nation; it is not a contingent of the scenario",
+                     value=nation)
+            return
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.bad(i, sid, field, "must be a whole number of troops, 0 or more", value=value)
+            return
+        self.troops.setdefault(key, {})[nation] = self.troops.get(key, {}).get(nation, 0) + value
+
+    def lead(self, i, sid, key, lead):
+        if lead in (None, ""):
+            self.leads.setdefault(key, None)
+            return
+        if not isinstance(lead, str) or lead not in self.known:
+            self.bad(i, sid, "lead", "unknown nation; it is not a contingent of the scenario",
+                     value=lead)
+            return
+        if self.leads.get(key) not in (None, lead):
+            self.bad(i, sid, "lead", f"a second lead for {sid} in phase {key[0]} (already "
+                     f"{self.leads[key]})", value=lead)
+            return
+        self.leads[key] = lead
+
+    def plan(self) -> Plan:
+        if self.problems:
+            raise InputError(self.problems)
+        keys = sorted(set(self.leads) | set(self.troops))
+        rows = [Assignment(p, s, self.leads.get((p, s)), self.troops.get((p, s), {}))
+                for p, s in keys]
+        pins = {k: Pin(self.leads.get(k), dict(self.troops.get(k, {}))) for k in self.locked}
+        return Plan.from_assignments(rows, pins)
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _load_json(path):
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(problem(path, "file not found"))
+    if p.stat().st_size > MAX_PLAN_BYTES:
+        raise InputError(problem(path, f"file is larger than {MAX_PLAN_BYTES // 2**20} MiB"))
+    try:
+        return json.loads(p.read_bytes().decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError as exc:
+        raise InputError(problem(path, f"not UTF-8 text (byte {exc.start})")) from None
+    except ValueError as exc:
+        raise InputError(problem(path, f"invalid JSON: {exc}")) from None
+
+
+def read_plan_geojson(path, table, known_nations) -> Plan:
+    """Read a plan GeoJSON written by :func:`write_plan` (geometry is not needed)."""
+    doc = _load_json(path)
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
+            or not isinstance(doc.get("features"), list):
+        raise InputError(problem(path, "must be a GeoJSON FeatureCollection", field="type",
+                                 value=doc.get("type") if isinstance(doc, dict) else type(doc).__name__))
+    rows = _Rows(path, table, known_nations)
+    for i, feat in enumerate(doc["features"]):
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        if not isinstance(props, dict):
+            rows.bad(i, None, "properties", "feature has no properties mapping")
+            continue
+        sid = props.get("sector_id")
+        key = rows.key(i, sid, props.get("phase"))
+        if key is None:
+            continue
+        if key in rows.leads:
+            rows.bad(i, sid, "sector_id", f"duplicate row for {sid} in phase {key[0]}", value=sid)
+            continue
+        rows.lead(i, sid, key, props.get("lead"))
+        for name, value in props.items():
+            m = TROOPS.match(name)
+            if m:
+                rows.troop(i, sid, key, m.group(1), value)
+        if props.get("locked") is True:
+            rows.locked.add(key)
+    return rows.plan()
+
+
+def read_plan_csv(path, table, known_nations) -> Plan:
+    """Read CSV assignments (``phase,sector_id,nation,troops,lead[,locked]``)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(problem(path, "file not found"))
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(problem(path, f"not UTF-8 text (byte {exc.start})")) from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(problem(path, f"missing columns; the header must include "
+                                       f"{','.join(CSV_COLUMNS)}", field=", ".join(missing)))
+    rows = _Rows(path, table, known_nations)
+    for i, rec in enumerate(reader):
+        sid = (rec["sector_id"] or "").strip()
+        key = rows.key(i, sid, (rec["phase"] or "").strip())
+        if key is None:
+            continue
+        nation = (rec["nation"] or "").strip()
+        rows.troop(i, sid, key, nation, (rec["troops"] or "").strip())
+        flag = (rec["lead"] or "").strip().lower()
+        if flag not in ("true", "false", "1", "0", "yes", "no", ""):
+            rows.bad(i, sid, "lead", "must be true or false", value=rec["lead"])
+        elif flag in ("true", "1", "yes"):
+            rows.lead(i, sid, key, nation)
+        else:
+            rows.leads.setdefault(key, None)
+        if (rec.get("locked") or "").strip().lower() in ("true", "1", "yes"):
+            rows.locked.add(key)
+    return rows.plan()
+
+
+def read_plan(path, table, known_nations) -> Plan:
+    """Read a plan file (CSV by extension, else GeoJSON), validated against the sector table."""
+    if str(path).lower().endswith(".csv"):
+        return read_plan_csv(path, table, known_nations)
+    return read_plan_geojson(path, table, known_nations)

@@ -1,0 +1,159 @@
+"""What each sector needs in each phase: tasks and troops, from its attributes and the mandate.
+
+A :class:`SectorTable` is built once per scenario (geometry work, vectorized) and then read
+by every rule, by the checker and by the optimizer, so both see the same requirements.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import geopandas as gpd
+from geo.attributes import contact_km, crossing_names
+from geo.graph import adjacency_pairs
+from geo.zones import held_by_phase
+
+Key = tuple[int, str]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What a sector needs in one phase under one mandate."""
+
+    troops: int
+    tasks: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SectorInfo:
+    sector_id: str
+    phase: int  # the phase whose increment opens it
+    population: int
+    area_km2: float
+    tags: frozenset[str]  # attributes that do not change with the phase
+
+
+def sector_tags(row) -> frozenset[str]:
+    """Static tags of a sector row: urban, coastal and border:<neighbour>."""
+    tags = {"all"}
+    if row["urban"]:
+        tags.add("urban")
+    if row["coastal"]:
+        tags.add("coastal")
+    tags |= {f"border:{n}" for n in str(row["borders"] or "").split(";") if n}
+    return frozenset(tags)
+
+
+@dataclass(frozen=True)
+class SectorTable:
+    """Sectors of a scenario with per-phase contact lines and adjacency.
+
+    Parameters
+    ----------
+    sectors
+        Sector layer in the scenario's metric CRS with the attribute columns.
+    held
+        The scenario's held-area layer (metric CRS).
+    phases
+        Phase numbers in order.
+    touch_m, min_contact_m
+        See :class:`geo.attributes.Surroundings`.
+    """
+
+    sectors: gpd.GeoDataFrame
+    held: gpd.GeoDataFrame
+    phases: tuple[int, ...]
+    touch_m: float = 25.0
+    min_contact_m: float = 200.0
+    crossing_points: gpd.GeoDataFrame | None = None
+    crossing_m: float = 1000.0
+
+    @cached_property
+    def info(self) -> dict[str, SectorInfo]:
+        rows = self.sectors.to_dict(orient="records")
+        return {str(r["sector_id"]): SectorInfo(str(r["sector_id"]), int(r["phase"]),
+                                                int(r["population"]), float(r["area_km2"]),
+                                                sector_tags(r)) for r in rows}
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return list(self.info)
+
+    def open_in(self, phase: int) -> list[str]:
+        """Sectors open in ``phase``: those whose increment was vacated by then."""
+        return [s for s, i in self.info.items() if i.phase <= phase]
+
+    @cached_property
+    def keys(self) -> list[Key]:
+        """Every (phase, sector) a plan must cover, in a stable order."""
+        return [(p, s) for p in self.phases for s in self.open_in(p)]
+
+    @cached_property
+    def contact(self) -> dict[Key, bool]:
+        """Whether each open sector lies on the held area's edge in each phase."""
+        held = held_by_phase(self.held, list(self.phases))
+        geoms = self.sectors.geometry.values
+        ids = self.sectors["sector_id"].astype(str).tolist()
+        out = {}
+        for p in self.phases:
+            km = contact_km(geoms, held[p], self.touch_m)
+            out.update({(p, s): bool(k * 1000 >= self.min_contact_m) for s, k in zip(ids, km)})
+        return {k: out[k] for k in self.keys}
+
+    @cached_property
+    def crossings(self) -> dict[Key, str]:
+        """Crossings each open sector holds in each phase: a crossing belongs to the nearest
+        sector open in that phase (within ``crossing_m``), so it is counted once per phase."""
+        if self.crossing_points is None:
+            return {}
+        geoms = dict(zip(self.sectors["sector_id"].astype(str), self.sectors.geometry.values))
+        out = {}
+        for p in self.phases:
+            open_ = self.open_in(p)
+            names = crossing_names([geoms[s] for s in open_], self.crossing_points,
+                                   self.crossing_m)
+            out.update({(p, s): n for s, n in zip(open_, names) if n})
+        return out
+
+    def tags(self, phase: int, sector_id: str) -> frozenset[str]:
+        """Tags of a sector in a phase: static tags plus ``contact_line`` and ``crossing``
+        when they apply in that phase."""
+        tags = set(self.info[sector_id].tags)
+        if self.contact.get((phase, sector_id)):
+            tags.add("contact_line")
+        if (phase, sector_id) in self.crossings:
+            tags.add("crossing")
+        return frozenset(tags)
+
+    @cached_property
+    def neighbours(self) -> dict[str, frozenset[str]]:
+        ids = self.sectors["sector_id"].astype(str).tolist()
+        out = {s: set() for s in ids}
+        for i, j in adjacency_pairs(self.sectors.geometry.values).tolist():
+            out[ids[i]].add(ids[j])
+            out[ids[j]].add(ids[i])
+        return {s: frozenset(n) for s, n in out.items()}
+
+    def requirement(self, phase: int, sector_id: str, mandate) -> Requirement:
+        """Troops and tasks the sector needs in ``phase`` under ``mandate``."""
+        info = self.info[sector_id]
+        density = mandate.troops_per_1000 * info.population / 1000 + \
+            mandate.troops_per_km2 * info.area_km2
+        troops = max(int(mandate.troops_min), math.ceil(density - 1e-9))
+        tags = self.tags(phase, sector_id)
+        tasks = frozenset(t for trigger, ts in mandate.tasks.items() if trigger in tags for t in ts)
+        return Requirement(troops, tasks)
+
+    def requirements(self, mandate) -> dict[Key, Requirement]:
+        return {(p, s): self.requirement(p, s, mandate) for p, s in self.keys}
+
+
+def sector_table(scenario, sectors: gpd.GeoDataFrame | None = None) -> SectorTable:
+    """The :class:`SectorTable` of ``scenario`` (its own sector layer unless one is given)."""
+    layer = sectors if sectors is not None else scenario.layers.sectors
+    if layer is None:
+        raise ValueError(f"scenario {scenario.name!r} has no sector layer")
+    g = scenario.geography
+    return SectorTable(layer, scenario.layers.held, tuple(scenario.phase_numbers),
+                       g.touch_m, g.min_contact_m, scenario.layers.crossings, g.crossing_m)

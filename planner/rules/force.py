@@ -1,0 +1,118 @@
+"""Rule kinds about the force as a whole in each phase: capacity, shares, nation counts."""
+from __future__ import annotations
+
+from planner.rules.base import Param, RuleKind, register
+from planner.schema import at_least
+
+
+# --- capacity ------------------------------------------------------------------------------
+def check_capacity(rule, sit):
+    for phase in sit.phases:
+        for n, used in sorted(sit.plan.troops_by_nation(phase).items()):
+            c = sit.contingents.get(n)
+            have = c.troops if c else 0
+            if used > have:
+                what = f"has {have:,}" if c else "is not a contingent in the force"
+                yield rule.violation(phase=phase, nation=n, measured=used, limit=have,
+                                     message=f"{n} deploys {used:,} troops in phase {phase} "
+                                             f"but {what}")
+
+
+def encode_capacity(rule, m):
+    for p in m.phases:
+        for n in m.nations:
+            m.enforce(rule, m.phase_units(p, n) * m.unit <= m.contingents[n].troops)
+
+
+register(RuleKind("capacity", "A contingent never deploys more troops than it has, per phase.",
+                  {}, check_capacity, encode_capacity))
+
+
+# --- max_share -----------------------------------------------------------------------------
+def check_max_share(rule, sit):
+    limit = rule.params["max_share"]
+    for phase in sit.phases:
+        by_nation = sit.plan.troops_by_nation(phase)
+        total = sum(by_nation.values())
+        for n, t in sorted(by_nation.items()):
+            if total and t > limit * total:
+                yield rule.violation(phase=phase, nation=n, measured=round(t / total, 4),
+                                     limit=limit,
+                                     message=f"{n} has {t / total:.1%} of the troops deployed "
+                                             f"in phase {phase} ({t:,} of {total:,}); the "
+                                             f"limit is {limit:.0%}")
+
+
+def encode_max_share(rule, m):
+    permille = round(rule.params["max_share"] * 1000)
+    for p in m.phases:
+        total = sum(m.phase_units(p, n) for n in m.nations)
+        for n in m.nations:
+            m.enforce(rule, 1000 * m.phase_units(p, n) <= permille * total)
+
+
+register(RuleKind(
+    "max_share", "No nation has more than max_share of the troops deployed in a phase.",
+    {"max_share": Param("number", 0.4, "fraction of deployed troops",
+                        lambda v: None if 0 < v <= 1 else "must be a fraction in (0, 1]")},
+    check_max_share, encode_max_share))
+
+
+# --- min_nations ---------------------------------------------------------------------------
+def check_min_nations(rule, sit):
+    need = rule.params["min_nations"]
+    for phase in sit.phases:
+        deployed = [n for n, t in sit.plan.troops_by_nation(phase).items() if t > 0]
+        if len(deployed) < need:
+            yield rule.violation(phase=phase, measured=len(deployed), limit=need,
+                                 message=f"phase {phase} has {len(deployed)} nations deployed "
+                                         f"({', '.join(sorted(deployed)) or 'none'}); at "
+                                         f"least {need} are required")
+
+
+def encode_min_nations(rule, m):
+    for p in m.phases:
+        used = []
+        for n in m.nations:
+            u = m.cp.NewBoolVar(f"used_{p}_{n}")
+            m.cp.Add(m.phase_units(p, n) >= 1).OnlyEnforceIf(u)
+            used.append(u)
+        m.enforce(rule, sum(used) >= rule.params["min_nations"])
+
+
+register(RuleKind(
+    "min_nations", "At least min_nations nations deploy troops in each phase.",
+    {"min_nations": Param("int", 3, "number of nations", at_least(1))},
+    check_min_nations, encode_min_nations))
+
+
+# --- max_sectors ---------------------------------------------------------------------------
+def _limited(rule, contingents):
+    listed = rule.params["nations"]
+    return sorted(listed) if listed else sorted(contingents)
+
+
+def check_max_sectors(rule, sit):
+    cap = rule.params["max_sectors"]
+    for phase in sit.phases:
+        for n in _limited(rule, sit.contingents):
+            led = [a.sector_id for a in sit.plan.phase(phase) if a.lead == n]
+            if len(led) > cap:
+                yield rule.violation(phase=phase, nation=n, measured=len(led), limit=cap,
+                                     message=f"{n} leads {len(led)} sectors in phase {phase}; "
+                                             f"at most {cap} allowed")
+
+
+def encode_max_sectors(rule, m):
+    for p in m.phases:
+        for n in _limited(rule, m.contingents):
+            if n in m.nations:
+                m.enforce(rule, sum(m.lead[p, s, n] for s in m.open_in(p))
+                          <= rule.params["max_sectors"])
+
+
+register(RuleKind(
+    "max_sectors", "A contingent leads at most max_sectors sectors per phase.",
+    {"max_sectors": Param("int", doc="most sectors one nation leads", check=at_least(0)),
+     "nations": Param("str_list", [], "contingents it applies to (default: all)")},
+    check_max_sectors, encode_max_sectors))

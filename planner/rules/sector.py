@@ -1,0 +1,270 @@
+"""Rule kinds about one sector in one phase: lead, troops, tasks, who may be there."""
+from __future__ import annotations
+
+import math
+
+from planner.rules.base import Param, RuleKind, register
+from planner.rules.situation import vetoed
+from planner.schema import at_least
+
+
+def _share_check(v):
+    return None if 0 <= v <= 1 else "must be a fraction between 0 and 1"
+
+
+def _where(key):
+    return f"{key[1]} (phase {key[0]})"
+
+
+# --- one_lead_per_sector -------------------------------------------------------------------
+def check_one_lead(rule, sit):
+    for key in sit.keys:
+        a = sit.assignment(key)
+        if a.lead is None:
+            yield rule.violation(phase=key[0], sector=key[1], measured=0, limit=1,
+                                 message=f"{_where(key)} has no lead nation")
+        elif a.lead not in sit.contingents:
+            yield rule.violation(phase=key[0], sector=key[1], nation=a.lead, measured=a.lead,
+                                 limit="a contingent in the force",
+                                 message=f"{_where(key)} is led by {a.lead}, which is not a "
+                                         "contingent in the force")
+        elif rule.params["lead_deploys"] and a.troops.get(a.lead, 0) == 0:
+            yield rule.violation(phase=key[0], sector=key[1], nation=a.lead, measured=0,
+                                 limit=1, message=f"{a.lead} leads {_where(key)} "
+                                                  "but has no troops there")
+
+
+def encode_one_lead(rule, m):
+    for p, s in m.keys:
+        m.enforce(rule, sum(m.lead[p, s, n] for n in m.nations) == 1)
+        if rule.params["lead_deploys"]:
+            for n in m.nations:
+                m.enforce(rule, m.present[p, s, n] >= m.lead[p, s, n])
+
+
+register(RuleKind(
+    "one_lead_per_sector", "Every open sector has exactly one lead nation, which deploys there.",
+    {"lead_deploys": Param("bool", True, "the lead must have troops in its sector")},
+    check_one_lead, encode_one_lead))
+
+
+# --- troops_required -----------------------------------------------------------------------
+def check_troops(rule, sit):
+    mandate = sit.mandate
+    for key in sit.keys:
+        need = sit.requirements[key].troops
+        have = sit.assignment(key).total
+        if have < need:
+            yield rule.violation(
+                phase=key[0], sector=key[1], measured=have, limit=need,
+                message=f"{_where(key)} has {have:,} troops; it needs {need:,} "
+                        f"({mandate.label}: {mandate.troops_per_1000:g} per 1,000 residents, "
+                        f"{mandate.troops_per_km2:g} per km², at least {mandate.troops_min:,})")
+
+
+def encode_troops(rule, m):
+    for p, s in m.keys:
+        need = m.requirements[p, s].troops
+        m.enforce(rule, m.total(p, s) + m.shortfall(p, s) >= need)
+
+
+register(RuleKind(
+    "troops_required",
+    "Each open sector has at least the troops its mandate requires (per 1,000 residents, "
+    "per km², with a minimum).", {}, check_troops, encode_troops))
+
+
+# --- tasks_required ------------------------------------------------------------------------
+def covering(sit_or_m, task):
+    """Contingents in play that accept ``task``."""
+    return [n for n, c in sit_or_m.contingents.items() if task in c.tasks]
+
+
+def check_tasks(rule, sit):
+    share = rule.params["min_share"]
+    for key in sit.keys:
+        a = sit.assignment(key)
+        strong = [n for n, t in a.troops.items() if a.total and t >= share * a.total]
+        capable = [n for n in {a.lead, *strong} if n in sit.contingents]
+        for task in sorted(sit.requirements[key].tasks):
+            if any(task in sit.contingents[n].tasks for n in capable):
+                continue
+            lead = a.lead or "none"
+            yield rule.violation(
+                phase=key[0], sector=key[1], measured=None, limit=task,
+                message=f"{_where(key)} needs {task}: neither its lead ({lead}) nor a "
+                        f"contingent with at least {share:.0%} of its troops accepts it")
+
+
+def encode_tasks(rule, m):
+    permille = round(rule.params["min_share"] * 1000)
+    for p, s in m.keys:
+        tasks = m.requirements[p, s].tasks
+        if not tasks:
+            continue
+        strong = {}
+        for n in m.nations:
+            strong[n] = m.cp.NewBoolVar(f"strong_{p}_{s}_{n}")
+            m.cp.Add(1000 * m.units[p, s, n] >= permille * m.total_units(p, s)).OnlyEnforceIf(
+                strong[n])
+            m.cp.AddImplication(strong[n], m.present[p, s, n])
+        for task in sorted(tasks):
+            able = [n for n in covering(m, task) if n in m.nations]
+            m.enforce(rule, sum(m.lead[p, s, n] + strong[n] for n in able) >= 1)
+
+
+register(RuleKind(
+    "tasks_required",
+    "Each required task of a sector is accepted by its lead or by a contingent with at least "
+    "min_share of its troops.",
+    {"min_share": Param("number", 0.2, "share of the sector's troops", _share_check)},
+    check_tasks, encode_tasks))
+
+
+# --- who may deploy where: one pattern, several reasons -------------------------------------
+def _deployment_check(reason):
+    """A check flagging each deployed nation for which ``reason(sit, key, nation)`` says why not."""
+    def check(rule, sit):
+        for key in sit.keys:
+            for n in sorted(sit.assignment(key).nations):
+                why = reason(rule, sit, key, n)
+                if why:
+                    yield rule.violation(phase=key[0], sector=key[1], nation=n,
+                                         measured=why[0], limit=why[1],
+                                         message=f"{n} in {_where(key)}: {why[2]}")
+    return check
+
+
+def _deployment_encode(reason):
+    """Forbid each nation at each key where ``reason`` would flag it."""
+    def encode(rule, m):
+        for p, s in m.keys:
+            for n in m.nations:
+                if reason(rule, m, (p, s), n):
+                    m.forbid(rule, p, s, n)
+    return encode
+
+
+def _mandate_reason(rule, sit, key, n):
+    c = sit.contingents.get(n)
+    if c is None or sit.mandate.key in c.mandates:
+        return None
+    accepted = ", ".join(sorted(c.mandates)) or "none"
+    return (accepted, sit.mandate.key, f"does not accept {sit.mandate.key} "
+                                       f"(accepts: {accepted})")
+
+
+def _phase_reason(rule, sit, key, n):
+    c = sit.contingents.get(n)
+    if c is None or c.available_from <= key[0]:
+        return None
+    return (key[0], c.available_from, f"is available only from phase {c.available_from}")
+
+
+def _veto_reason(rule, sit, key, n):
+    found = vetoed(sit.vetoes, n, key[1])
+    if not found:
+        return None
+    v = found[0]
+    note = f" ({v.note})" if v.note else ""
+    return (n, f"not {n}", f"vetoed by {v.by}{note} [{v.id}]")
+
+
+for _name, _doc, _reason in [
+    ("mandate_accepted", "Only contingents that accept the mandate deploy.", _mandate_reason),
+    ("phase_available", "A contingent deploys only from the phase it is available.",
+     _phase_reason),
+    ("veto", "A stakeholder's veto bars a nation everywhere or in listed sectors.", _veto_reason),
+]:
+    register(RuleKind(_name, _doc, {}, _deployment_check(_reason), _deployment_encode(_reason)))
+
+
+# --- lead_restriction ----------------------------------------------------------------------
+def check_lead_restriction(rule, sit):
+    tag, allowed = rule.params["attribute"], rule.params["nations"]
+    for key in sit.keys:
+        lead = sit.assignment(key).lead
+        if lead and tag in sit.table.tags(*key) and lead not in allowed:
+            yield rule.violation(phase=key[0], sector=key[1], nation=lead, measured=lead,
+                                 limit=", ".join(allowed),
+                                 message=f"{lead} leads {_where(key)}, which has {tag}; only "
+                                         f"{', '.join(allowed)} may lead such sectors")
+
+
+def encode_lead_restriction(rule, m):
+    tag, allowed = rule.params["attribute"], set(rule.params["nations"])
+    for p, s in m.keys:
+        if tag in m.table.tags(p, s):
+            for n in m.nations:
+                if n not in allowed:
+                    m.enforce(rule, m.lead[p, s, n] == 0)
+
+
+register(RuleKind(
+    "lead_restriction", "Only listed nations may lead sectors with a given attribute.",
+    {"attribute": Param("str", doc="a sector tag: contact_line, crossing, urban, coastal or "
+                                   "border:<neighbour>"),
+     "nations": Param("str_list", doc="contingent codes allowed to lead")},
+    check_lead_restriction, encode_lead_restriction))
+
+
+# --- pinned --------------------------------------------------------------------------------
+def check_pinned(rule, sit):
+    for key, pin in sit.plan.pins.items():
+        a = sit.assignment(key)
+        if a.lead != pin.lead:
+            yield rule.violation(phase=key[0], sector=key[1], nation=a.lead, measured=a.lead,
+                                 limit=pin.lead, message=f"{_where(key)} is locked to lead "
+                                                         f"{pin.lead}; it has {a.lead}")
+        if pin.troops is not None and dict(a.troops) != dict(pin.troops):
+            yield rule.violation(phase=key[0], sector=key[1], measured=dict(a.troops),
+                                 limit=dict(pin.troops),
+                                 message=f"{_where(key)} has locked troop figures that changed")
+
+
+def encode_pinned(rule, m):
+    for (p, s), pin in m.pins.items():
+        if (p, s) not in m.key_set:
+            continue
+        for n in m.nations:
+            m.enforce(rule, m.lead[p, s, n] == int(n == pin.lead))
+            if pin.troops is not None:
+                m.enforce(rule, m.units[p, s, n] == pin.troops.get(n, 0) // m.unit)
+
+
+register(RuleKind("pinned", "Choices a planner locked are kept.", {},
+                  check_pinned, encode_pinned))
+
+
+# --- troop_balance -------------------------------------------------------------------------
+def _balance_limit(rule, need):
+    return math.ceil(need * (1 + rule.params["max_surplus"]))
+
+
+def check_balance(rule, sit):
+    for key in sit.keys:
+        have, need = sit.assignment(key).total, sit.requirements[key].troops
+        limit = _balance_limit(rule, need)
+        if have > limit:
+            yield rule.violation(phase=key[0], sector=key[1], measured=have, limit=limit,
+                                 message=f"{_where(key)} has {have:,} troops, more than "
+                                         f"{limit:,} ({rule.params['max_surplus']:.0%} above "
+                                         f"its requirement of {need:,})")
+
+
+def encode_balance(rule, m):
+    for p, s in m.keys:
+        limit = _balance_limit(rule, m.requirements[p, s].troops)
+        if rule.hard:
+            m.enforce(rule, m.total(p, s) <= limit)
+        else:
+            excess = m.cp.NewIntVar(0, m.max_units, f"excess_{p}_{s}")
+            m.cp.Add(m.unit * excess >= m.total(p, s) - limit)
+            m.penalize(rule, excess)
+
+
+register(RuleKind(
+    "troop_balance", "No sector holds troops far above its requirement (forces spread evenly).",
+    {"max_surplus": Param("number", 0.25, "allowed surplus over the requirement, as a fraction",
+                          at_least(0))},
+    check_balance, encode_balance))

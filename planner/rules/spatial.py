@@ -1,0 +1,179 @@
+"""Rule kinds about where nations sit relative to each other and across phases."""
+from __future__ import annotations
+
+from planner.rules.base import Param, RuleKind, register
+from planner.rules.situation import vetoed
+
+
+def components(sectors: set[str], neighbours: dict[str, frozenset[str]]) -> list[list[str]]:
+    """Connected groups of ``sectors`` under ``neighbours``, each sorted, in a stable order."""
+    left, out = set(sectors), []
+    while left:
+        start = min(left)
+        group, stack = {start}, [start]
+        while stack:
+            for nb in neighbours.get(stack.pop(), ()):
+                if nb in left and nb not in group:
+                    group.add(nb)
+                    stack.append(nb)
+        left -= group
+        out.append(sorted(group))
+    return out
+
+
+# --- contiguous_area -----------------------------------------------------------------------
+def check_contiguous(rule, sit):
+    for phase in sit.phases:
+        leads: dict[str, set[str]] = {}
+        for a in sit.plan.phase(phase):
+            if a.lead:
+                leads.setdefault(a.lead, set()).add(a.sector_id)
+        for n, led in sorted(leads.items()):
+            parts = components(led, sit.table.neighbours)
+            if len(parts) > 1:
+                shown = "; ".join(", ".join(p) for p in parts)
+                yield rule.violation(phase=phase, nation=n, measured=len(parts), limit=1,
+                                     message=f"{n}'s sectors in phase {phase} form "
+                                             f"{len(parts)} separate areas ({shown})")
+
+
+def encode_contiguous(rule, m):
+    """Single-commodity flow: every led sector but a root draws one unit from a root.
+
+    The least number of roots equals the number of separate areas, so the hard rule allows
+    one root and the soft rule pays for each root beyond the first.
+    """
+    for p in m.phases:
+        open_ = m.open_in(p)
+        big = len(open_)
+        arcs = [(u, v) for u in open_ for v in sorted(m.table.neighbours[u]) if v in set(open_)]
+        for n in m.nations:
+            if not m.may_lead(p, n):
+                continue
+            lead = {s: m.lead[p, s, n] for s in open_}
+            root = {s: m.cp.NewBoolVar(f"root_{p}_{n}_{s}") for s in open_}
+            flow = {a: m.cp.NewIntVar(0, big, f"flow_{p}_{n}_{a[0]}_{a[1]}") for a in arcs}
+            for (u, v), f in flow.items():
+                m.cp.Add(f <= big * lead[v])
+                m.cp.Add(f <= big * lead[u])
+            for s in open_:
+                m.cp.AddImplication(root[s], lead[s])
+                inflow = sum(f for (u, v), f in flow.items() if v == s)
+                outflow = sum(f for (u, v), f in flow.items() if u == s)
+                m.cp.Add(inflow - outflow >= lead[s] - big * root[s])
+            any_lead = m.cp.NewBoolVar(f"leads_{p}_{n}")
+            m.cp.AddMaxEquality(any_lead, list(lead.values()))
+            if rule.hard:
+                m.enforce(rule, sum(root.values()) <= 1)
+            else:
+                m.penalize(rule, sum(root.values()) - any_lead)
+
+
+register(RuleKind("contiguous_area",
+                  "A nation's led sectors form one connected area in each phase.", {},
+                  check_contiguous, encode_contiguous))
+
+
+# --- adjacency_exclusion -------------------------------------------------------------------
+def _near(table, sector, same_sector):
+    """Sectors adjacent to ``sector`` (and itself when ``same_sector``)."""
+    out = set(table.neighbours.get(sector, ()))
+    if same_sector:
+        out.add(sector)
+    return sorted(out)
+
+
+def check_adjacency(rule, sit):
+    a, b = rule.params["nations"]
+    for p in sit.phases:
+        open_ = set(sit.table.open_in(p))
+        for s in sorted(open_):
+            if a not in sit.plan.get(p, s).nations:
+                continue
+            for t in _near(sit.table, s, rule.params["same_sector"]):
+                if t in open_ and b in sit.plan.get(p, t).nations:
+                    yield rule.violation(phase=p, sector=s, nation=a, measured=f"{b} in {t}",
+                                         limit=f"{a} and {b} apart",
+                                         message=f"{a} in {s} and {b} in {t} (phase {p}) "
+                                                 "must not be in adjacent sectors")
+
+
+def encode_adjacency(rule, m):
+    a, b = rule.params["nations"]
+    if a not in m.nations or b not in m.nations:
+        return
+    for p in m.phases:
+        open_ = set(m.open_in(p))
+        for s in sorted(open_):
+            for t in _near(m.table, s, rule.params["same_sector"]):
+                if t in open_:
+                    m.enforce(rule, m.deployed(p, s, a) + m.deployed(p, t, b) <= 1)
+
+
+register(RuleKind(
+    "adjacency_exclusion", "Two nations are never deployed in adjacent sectors.",
+    {"nations": Param("str_list", doc="the two contingent codes",
+                      check=lambda v: None if len(v) == 2 and v[0] != v[1]
+                      else "must name exactly two different nations"),
+     "same_sector": Param("bool", True, "also keep them out of the same sector")},
+    check_adjacency, encode_adjacency))
+
+
+# --- continuity ----------------------------------------------------------------------------
+def check_continuity(rule, sit):
+    phases = list(sit.phases)
+    for before, after in zip(phases, phases[1:]):
+        for s in sit.table.open_in(before):
+            old, new = sit.plan.get(before, s).lead, sit.plan.get(after, s).lead
+            if old and new and old != new:
+                yield rule.violation(phase=after, sector=s, nation=new, measured=new, limit=old,
+                                     message=f"{s} changes lead from {old} to {new} in "
+                                             f"phase {after}")
+
+
+def encode_continuity(rule, m):
+    phases = list(m.phases)
+    for before, after in zip(phases, phases[1:]):
+        for s in m.open_in(before):
+            lits = m.relax(rule)
+            for n in m.nations:
+                m.cp.Add(m.lead[before, s, n] == m.lead[after, s, n]).OnlyEnforceIf(lits)
+
+
+register(RuleKind("continuity", "A lead nation keeps its sector in later phases.", {},
+                  check_continuity, encode_continuity))
+
+
+# --- preference ----------------------------------------------------------------------------
+def preferring(sit_or_m, phase, sector, tags):
+    """Contingents that prefer one of ``tags`` and could lead here (available, mandate, no veto)."""
+    out = []
+    for n, c in sorted(sit_or_m.contingents.items()):
+        if (set(c.prefers) & tags and c.available_from <= phase
+                and sit_or_m.mandate.key in c.mandates
+                and not vetoed(sit_or_m.vetoes, n, sector)):
+            out.append(n)
+    return out
+
+
+def check_preference(rule, sit):
+    for p, s in sit.keys:
+        tags = sit.table.tags(p, s)
+        want = preferring(sit, p, s, tags)
+        lead = sit.plan.get(p, s).lead
+        if want and lead not in want:
+            yield rule.violation(phase=p, sector=s, nation=lead, measured=lead,
+                                 limit=", ".join(want),
+                                 message=f"{s} (phase {p}) is preferred by {', '.join(want)} "
+                                         f"but led by {lead or 'nobody'}")
+
+
+def encode_preference(rule, m):
+    for p, s in m.keys:
+        want = [n for n in preferring(m, p, s, m.table.tags(p, s)) if n in m.nations]
+        if want:
+            m.enforce(rule, sum(m.lead[p, s, n] for n in want) >= 1)
+
+
+register(RuleKind("preference", "Contingents lead the sectors they prefer (by sector attribute).",
+                  {}, check_preference, encode_preference))

@@ -1,0 +1,32 @@
+"""Shared fixtures: the mini scenario (see factory.py) and the bundled Gaza scenario."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from factory import MINI_YAML, write_scenario
+
+
+@pytest.fixture
+def mini_doc():
+    """A deep copy of the mini scenario's YAML mapping, free to edit."""
+    return copy.deepcopy(MINI_YAML)
+
+
+@pytest.fixture
+def mini_dir(tmp_path):
+    """The mini scenario written to a temporary folder."""
+    return write_scenario(tmp_path / "mini")
+
+
+@pytest.fixture
+def mini(mini_dir):
+    from planner.scenario import load_scenario
+    return load_scenario(mini_dir)
+
+
+@pytest.fixture(scope="session")
+def gaza():
+    from planner.scenario import load_scenario
+    return load_scenario()

@@ -1,0 +1,65 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from planner.cli import main
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_inspect_json_reports_the_bundled_figures():
+    out = run("scenario", "inspect", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    s = json.loads(out.stdout)
+    assert 330 <= s["territory_km2"] <= 400
+    assert 2_000_000 <= s["population_total"] <= 2_400_000
+    held = [p["held_fraction"] for p in s["phases"]]
+    assert held == pytest.approx([0.53, 0.40, 0.15], abs=0.03)
+    first = s["phases"][0]
+    assert set(first) >= {"phase", "held_fraction", "vacated_km2", "increment_km2",
+                          "population_vacated"}
+    assert {c["code"]: c["troops"] for c in s["contingents"]}["IDN"] == 8000
+    assert set(s["contingents"][0]) >= {"code", "troops", "tasks", "mandates"}
+
+
+def test_inspect_text_names_the_disclaimer_and_phases(capsys):
+    assert main(["scenario", "inspect"]) == 0
+    out = capsys.readouterr().out
+    assert "ILLUSTRATIVE DATA" in out and "Phase 3: security perimeter" in out
+
+
+def test_inspect_bad_scenario_exits_2_without_traceback(tmp_path):
+    (tmp_path / "scenario.yaml").write_text("name: x\nphases: 3\n", encoding="utf-8")
+    out = run("scenario", "inspect", str(tmp_path))
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert "scenario.yaml: field 'phases': value 3: must be a list" in out.stderr
+
+
+def test_layers_validate_reports_features_crs_and_repairs(tmp_path, capsys):
+    bowtie = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+              "geometry": {"type": "Polygon", "coordinates": [[[34, 31], [34.1, 31.1],
+                                                               [34.1, 31], [34, 31.1], [34, 31]]]}}]}
+    path = tmp_path / "b.geojson"
+    path.write_text(json.dumps(bowtie), encoding="utf-8")
+    assert main(["layers", "validate", str(path), "--geometry", "polygon"]) == 0
+    out = capsys.readouterr().out
+    assert "1 features" in out and "EPSG:4326" in out and "repaired:" in out
+
+
+def test_layers_validate_wrong_geometry_exits_2_naming_feature(capsys):
+    assert main(["layers", "validate", "data/gaza-isf/places.geojson", "--geometry", "line"]) == 2
+    err = capsys.readouterr().err
+    assert "places.geojson: feature 0 (id 'Gaza City'): field 'geometry'" in err
+
+
+def test_help_is_available_for_every_command():
+    for args in (["--help"], ["scenario", "inspect", "--help"], ["layers", "validate", "--help"],
+                 ["sectors", "--help"], ["check", "--help"], ["rules", "--help"]):
+        out = run(*args)
+        assert out.returncode == 0 and "usage:" in out.stdout, args
