@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench sectors-data clean setup
+.PHONY: run test bench bench-sectors bench-check clean setup
 
 setup: $(STAMP)
 
@@ -21,9 +21,18 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: bench-sectors bench-check
+
+bench-sectors: $(BENCH_STAMP)
 	$(BIN)/python bench/sectors.py
+
+bench-check: $(STAMP)
 	$(BIN)/python bench/check.py
 
 clean:

@@ -67,8 +67,12 @@ def contact_km(polys, held: shapely.Geometry, touch_m: float) -> np.ndarray:
     if held is None or held.is_empty:
         return np.zeros(len(polys))
     band = shapely.buffer(held, touch_m)
-    shapely.prepare(band)
-    return shapely.length(shapely.intersection(shapely.boundary(polys), band)) / 1000.0
+    out = np.zeros(len(polys))
+    near = shapely.STRtree(polys).query(band, predicate="intersects")  # skip the far ones
+    if len(near):
+        shapely.prepare(band)
+        out[near] = shapely.length(shapely.intersection(shapely.boundary(polys[near]), band))
+    return out / 1000.0
 
 
 def crossing_names(polys, crossings: gpd.GeoDataFrame, within_m: float) -> list[str]:

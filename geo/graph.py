@@ -22,8 +22,14 @@ def adjacency_pairs(geoms, *, touch_m: float = 1.0, min_shared_m: float = 10.0) 
     left, right = tree.query(geoms, predicate="dwithin", distance=touch_m)
     keep = left < right
     left, right = left[keep], right[keep]
-    shared = shapely.length(shapely.intersection(
-        shapely.boundary(geoms[left]), shapely.buffer(geoms[right], touch_m, quad_segs=1)))
+    rings = shapely.boundary(geoms)
+    # Exactly shared edges (as in partitions and grids) are measured cheaply, edge on edge;
+    # only pairs without one pay for the tolerant measure against a buffered neighbour.
+    shared = shapely.length(shapely.intersection(rings[left], rings[right]))
+    loose = shared < min_shared_m
+    if loose.any():
+        shared[loose] = shapely.length(shapely.intersection(
+            rings[left[loose]], shapely.buffer(geoms[right[loose]], touch_m, quad_segs=1)))
     ok = shared >= min_shared_m
     pairs = np.column_stack([left[ok], right[ok]]).astype(np.int64)
     return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs

@@ -55,11 +55,13 @@ def _cut_sizes(cands, tin, size, eu, ev):
     return (inside_u ^ inside_v).sum(axis=1)
 
 
-def _tree_cut(sub, w, k1, k2, rng, tol):
-    """One random spanning tree's best cut: (score, subtree node mask, subtree gets k1)."""
-    tri = sp.triu(sub, format="coo")
-    eu, ev = tri.row, tri.col
-    rand = sp.csr_matrix((rng.random(len(eu)) + 1e-6, (eu, ev)), shape=sub.shape)
+def _tree_cut(eu, ev, w, k1, k2, rng, tol):
+    """One random spanning tree's best cut: (score, subtree node mask, subtree gets k1).
+
+    ``eu``, ``ev`` are the edges of the (connected) subgraph, each once.
+    """
+    shape = (len(w), len(w))
+    rand = sp.csr_matrix((rng.random(len(eu)) + 1e-6, (eu, ev)), shape=shape)
     tree = minimum_spanning_tree(rand)
     order, pred = depth_first_order(tree, 0, directed=False)
     sums = _subtree_sums(order, pred, w)
@@ -85,10 +87,10 @@ def _bisect(nodes, k, w, adj, rng, tries, tol, out, progress):
         progress()
         return
     k1, k2 = k // 2, k - k // 2
-    sub = adj[nodes][:, nodes]
+    tri = sp.triu(adj[nodes][:, nodes], format="coo")
     best = None
     for _ in range(tries):
-        cut = _tree_cut(sub, w[nodes], k1, k2, rng, tol)
+        cut = _tree_cut(tri.row, tri.col, w[nodes], k1, k2, rng, tol)
         if best is None or cut[0] < best[0]:
             best = cut
     _, mask, first_gets_k1 = best

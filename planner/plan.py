@@ -5,6 +5,7 @@ Plans are immutable; every edit returns a new plan, so undo history costs nothin
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
@@ -55,6 +56,19 @@ class Pin:
     lead: str | None
     troops: Mapping[str, int] | None = None
 
+    def __post_init__(self):
+        if self.troops is not None:
+            clean = {n: int(t) for n, t in sorted(self.troops.items()) if int(t) != 0}
+            object.__setattr__(self, "troops", MappingProxyType(clean))
+
+    def __eq__(self, other):
+        return (isinstance(other, Pin) and self.lead == other.lead
+                and (None if self.troops is None else dict(self.troops))
+                == (None if other.troops is None else dict(other.troops)))
+
+    def __hash__(self):
+        return hash((self.lead, None if self.troops is None else tuple(self.troops.items())))
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -83,10 +97,18 @@ class Plan:
                 and dict(self.pins) == dict(other.pins))
 
     def get(self, phase: int, sector_id: str) -> Assignment:
-        return self.assignments.get((phase, sector_id), Assignment(phase, sector_id, None))
+        found = self.assignments.get((phase, sector_id))
+        return found if found is not None else Assignment(phase, sector_id, None)
+
+    @cached_property
+    def _by_phase(self) -> dict[int, list[Assignment]]:
+        out: dict[int, list[Assignment]] = {}
+        for a in self:
+            out.setdefault(a.phase, []).append(a)
+        return out
 
     def phase(self, phase: int) -> list[Assignment]:
-        return [a for a in self if a.phase == phase]
+        return self._by_phase.get(phase, [])
 
     def with_assignment(self, assignment: Assignment) -> "Plan":
         rows = dict(self.assignments)
@@ -119,8 +141,13 @@ class Plan:
 
     def troops_by_nation(self, phase: int) -> dict[str, int]:
         """Troops each nation deploys in ``phase``, over all sectors."""
-        out: dict[str, int] = {}
-        for a in self.phase(phase):
+        return dict(self._troops_by_phase.get(phase, {}))
+
+    @cached_property
+    def _troops_by_phase(self) -> dict[int, dict[str, int]]:
+        out: dict[int, dict[str, int]] = {}
+        for a in self:
+            per = out.setdefault(a.phase, {})
             for n, t in a.troops.items():
-                out[n] = out.get(n, 0) + t
+                per[n] = per.get(n, 0) + t
         return out

@@ -71,7 +71,8 @@ class SectorTable:
 
     @cached_property
     def info(self) -> dict[str, SectorInfo]:
-        rows = self.sectors.to_dict(orient="records")
+        cols = ["sector_id", "phase", "population", "area_km2", "urban", "coastal", "borders"]
+        rows = self.sectors[cols].to_dict(orient="records")
         return {str(r["sector_id"]): SectorInfo(str(r["sector_id"]), int(r["phase"]),
                                                 int(r["population"]), float(r["area_km2"]),
                                                 sector_tags(r)) for r in rows}
@@ -119,12 +120,19 @@ class SectorTable:
     def tags(self, phase: int, sector_id: str) -> frozenset[str]:
         """Tags of a sector in a phase: static tags plus ``contact_line`` and ``crossing``
         when they apply in that phase."""
-        tags = set(self.info[sector_id].tags)
-        if self.contact.get((phase, sector_id)):
-            tags.add("contact_line")
-        if (phase, sector_id) in self.crossings:
-            tags.add("crossing")
-        return frozenset(tags)
+        return self._tags[(phase, sector_id)]
+
+    @cached_property
+    def _tags(self) -> dict[Key, frozenset[str]]:
+        out = {}
+        for p, s in self.keys:
+            tags = set(self.info[s].tags)
+            if self.contact.get((p, s)):
+                tags.add("contact_line")
+            if (p, s) in self.crossings:
+                tags.add("crossing")
+            out[(p, s)] = frozenset(tags)
+        return out
 
     @cached_property
     def neighbours(self) -> dict[str, frozenset[str]]:

@@ -145,23 +145,30 @@ register(RuleKind("continuity", "A lead nation keeps its sector in later phases.
 
 
 # --- preference ----------------------------------------------------------------------------
-def preferring(sit_or_m, phase, sector, tags):
-    """Contingents that prefer one of ``tags`` and could lead here (available, mandate, no veto)."""
-    out = []
-    for n, c in sorted(sit_or_m.contingents.items()):
-        if (set(c.prefers) & tags and c.available_from <= phase
-                and sit_or_m.mandate.key in c.mandates
-                and not vetoed(sit_or_m.vetoes, n, sector)):
-            out.append(n)
+def preferring(sit_or_m) -> dict[tuple[int, str], list[str]]:
+    """For each open (phase, sector) with takers: contingents that prefer one of its tags and
+    could lead it (available by then, accept the mandate, not vetoed there)."""
+    ready = [(n, c) for n, c in sorted(sit_or_m.contingents.items())
+             if c.prefers and sit_or_m.mandate.key in c.mandates]
+    if not ready:
+        return {}
+    by_tags: dict[tuple[int, frozenset], list[str]] = {}
+    out = {}
+    for p, s in sit_or_m.keys:
+        tags = sit_or_m.table.tags(p, s)
+        if (p, tags) not in by_tags:
+            by_tags[p, tags] = [n for n, c in ready if set(c.prefers) & tags
+                                and c.available_from <= p]
+        want = [n for n in by_tags[p, tags] if not vetoed(sit_or_m.vetoes, n, s)]
+        if want:
+            out[p, s] = want
     return out
 
 
 def check_preference(rule, sit):
-    for p, s in sit.keys:
-        tags = sit.table.tags(p, s)
-        want = preferring(sit, p, s, tags)
+    for (p, s), want in preferring(sit).items():
         lead = sit.plan.get(p, s).lead
-        if want and lead not in want:
+        if lead not in want:
             yield rule.violation(phase=p, sector=s, nation=lead, measured=lead,
                                  limit=", ".join(want),
                                  message=f"{s} (phase {p}) is preferred by {', '.join(want)} "
@@ -169,10 +176,10 @@ def check_preference(rule, sit):
 
 
 def encode_preference(rule, m):
-    for p, s in m.keys:
-        want = [n for n in preferring(m, p, s, m.table.tags(p, s)) if n in m.nations]
-        if want:
-            m.enforce(rule, sum(m.lead[p, s, n] for n in want) >= 1)
+    for (p, s), want in preferring(m).items():
+        able = [n for n in want if n in m.nations]
+        if able:
+            m.enforce(rule, sum(m.lead[p, s, n] for n in able) >= 1)
 
 
 register(RuleKind("preference", "Contingents lead the sectors they prefer (by sector attribute).",

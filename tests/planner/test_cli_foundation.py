@@ -63,3 +63,39 @@ def test_help_is_available_for_every_command():
                  ["sectors", "--help"], ["check", "--help"], ["rules", "--help"]):
         out = run(*args)
         assert out.returncode == 0 and "usage:" in out.stdout, args
+
+
+def test_sectors_command_writes_rfc7946_with_progress_and_identical_reruns(tmp_path):
+    outs = []
+    for name in ("a", "b"):
+        path = tmp_path / f"{name}.geojson"
+        out = run("sectors", "--phase", "2", "--count", "4", "--seed", "3", "-o", str(path))
+        assert out.returncode == 0, out.stderr
+        assert "4/4 sectors of phase 2" in out.stderr  # the progress bar reached the end
+        outs.append(path.read_bytes())
+    assert outs[0] == outs[1]
+    doc = json.loads(outs[0])
+    assert "crs" not in doc
+    assert [f["properties"]["sector_id"] for f in doc["features"]] == \
+        ["P2-S01", "P2-S02", "P2-S03", "P2-S04"]
+    assert {"population", "area_km2", "contact_line", "crossings", "borders", "coastal",
+            "urban", "density"} <= set(doc["features"][0]["properties"])
+
+
+def test_sectors_command_writes_geopackage_by_extension(tmp_path):
+    import pyogrio
+    path = tmp_path / "s.gpkg"
+    assert main(["sectors", "--phase", "3", "--count", "2", "--balance", "area",
+                 "-o", str(path)]) == 0
+    info = pyogrio.read_info(path)
+    assert info["features"] == 2
+
+
+def test_sectors_command_refuses_impossible_counts_with_exit_2(tmp_path, capsys):
+    assert main(["sectors", "--phase", "2", "--count", "100000", "-o",
+                 str(tmp_path / "x.geojson")]) == 2
+    assert "cells for 100000 sectors" in capsys.readouterr().err
+    assert main(["sectors", "--phase", "9", "--count", "2", "-o",
+                 str(tmp_path / "x.geojson")]) == 2
+    assert "unknown phase" in capsys.readouterr().err
+    assert not (tmp_path / "x.geojson").exists()

@@ -1,0 +1,53 @@
+import json
+import subprocess
+import sys
+
+import yaml
+
+from planner.cli import main
+
+EXAMPLE = "data/gaza-isf/example-plan.geojson"
+
+
+def test_check_example_plan_exits_1_listing_hard_and_soft_violations(capsys):
+    assert main(["check", EXAMPLE]) == 1
+    out = capsys.readouterr().out
+    assert "Hard violations (7):" in out and "Soft violations" in out
+    assert "TUR in P1-S12 (phase 1): vetoed by Israel" in out
+    assert "ITA leads P3-S07 (phase 3), which has border:Egypt" in out
+    assert out.strip().splitlines()[-1].startswith("FAIL: 7 hard violations")
+
+
+def test_check_json_holds_every_violation_with_measured_value_and_limit(capsys):
+    assert main(["check", EXAMPLE, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["totals"]["hard"] == 7
+    troops = [v for v in report["violations"] if v["kind"] == "troops_required"]
+    assert troops == [{"rule_id": "R-TROOPS", "kind": "troops_required", "severity": "hard",
+                       "phase": 3, "sector": "P2-S04", "nation": None, "measured": 120,
+                       "limit": troops[0]["limit"], "message": troops[0]["message"]}]
+    assert troops[0]["limit"] > 120
+
+
+def test_check_rules_override_replaces_the_scenario_rules(tmp_path, capsys):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(yaml.safe_dump({"rules": [{"id": "ONLY", "kind": "one_lead_per_sector"}]}),
+                     encoding="utf-8")
+    assert main(["check", EXAMPLE, "--rules", str(rules)]) == 0
+    assert "PASS: no hard violations" in capsys.readouterr().out
+
+
+def test_check_bad_plan_exits_2_naming_file_feature_and_field(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("phase,sector_id,nation,troops,lead\n1,P1-S01,NOPE,5,true\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "planner", "check", str(path)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert "plan.csv: feature 0 (id 'P1-S01'): field 'troops_NOPE': value 'NOPE': unknown nation" \
+        in out.stderr
+
+
+def test_check_unknown_mandate_exits_2(capsys):
+    assert main(["check", EXAMPLE, "--mandate", "chapter-ix"]) == 2
+    assert "unknown mandate" in capsys.readouterr().err
