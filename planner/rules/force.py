@@ -21,7 +21,7 @@ def check_capacity(rule, sit):
 def encode_capacity(rule, m):
     for p in m.phases:
         for n in m.nations:
-            m.enforce(rule, m.phase_units(p, n) * m.unit <= m.contingents[n].troops)
+            m.enforce(rule, m.phase_units(p, n) * m.unit <= m.contingents[n].troops, p)
 
 
 register(RuleKind("capacity", "A contingent never deploys more troops than it has, per phase.",
@@ -48,7 +48,7 @@ def encode_max_share(rule, m):
     for p in m.phases:
         total = sum(m.phase_units(p, n) for n in m.nations)
         for n in m.nations:
-            m.enforce(rule, 1000 * m.phase_units(p, n) <= permille * total)
+            m.enforce(rule, 1000 * m.phase_units(p, n) <= permille * total, p)
 
 
 register(RuleKind(
@@ -77,7 +77,7 @@ def encode_min_nations(rule, m):
             u = m.cp.NewBoolVar(f"used_{p}_{n}")
             m.cp.Add(m.phase_units(p, n) >= 1).OnlyEnforceIf(u)
             used.append(u)
-        m.enforce(rule, sum(used) >= rule.params["min_nations"])
+        m.enforce(rule, sum(used) >= rule.params["min_nations"], p)
 
 
 register(RuleKind(
@@ -108,7 +108,7 @@ def encode_max_sectors(rule, m):
         for n in _limited(rule, m.contingents):
             if n in m.nations:
                 m.enforce(rule, sum(m.lead[p, s, n] for s in m.open_in(p))
-                          <= rule.params["max_sectors"])
+                          <= rule.params["max_sectors"], p)
 
 
 register(RuleKind(

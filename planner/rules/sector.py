@@ -36,10 +36,10 @@ def check_one_lead(rule, sit):
 
 def encode_one_lead(rule, m):
     for p, s in m.keys:
-        m.enforce(rule, sum(m.lead[p, s, n] for n in m.nations) == 1)
+        m.enforce(rule, sum(m.lead[p, s, n] for n in m.nations) == 1, p)
         if rule.params["lead_deploys"]:
             for n in m.nations:
-                m.enforce(rule, m.present[p, s, n] >= m.lead[p, s, n])
+                m.enforce(rule, m.present[p, s, n] >= m.lead[p, s, n], p)
 
 
 register(RuleKind(
@@ -65,7 +65,7 @@ def check_troops(rule, sit):
 def encode_troops(rule, m):
     for p, s in m.keys:
         need = m.requirements[p, s].troops
-        m.enforce(rule, m.total(p, s) + m.shortfall(p, s) >= need)
+        m.enforce(rule, m.total(p, s) + m.shortfall(p, s) >= need, p)
 
 
 register(RuleKind(
@@ -110,7 +110,7 @@ def encode_tasks(rule, m):
             m.cp.AddImplication(strong[n], m.present[p, s, n])
         for task in sorted(tasks):
             able = [n for n in covering(m, task) if n in m.nations]
-            m.enforce(rule, sum(m.lead[p, s, n] + strong[n] for n in able) >= 1)
+            m.enforce(rule, sum(m.lead[p, s, n] + strong[n] for n in able) >= 1, p)
 
 
 register(RuleKind(
@@ -197,7 +197,7 @@ def encode_lead_restriction(rule, m):
         if tag in m.table.tags(p, s):
             for n in m.nations:
                 if n not in allowed:
-                    m.enforce(rule, m.lead[p, s, n] == 0)
+                    m.enforce(rule, m.lead[p, s, n] == 0, p)
 
 
 register(RuleKind(
@@ -227,9 +227,9 @@ def encode_pinned(rule, m):
         if (p, s) not in m.key_set:
             continue
         for n in m.nations:
-            m.enforce(rule, m.lead[p, s, n] == int(n == pin.lead))
+            m.enforce(rule, m.lead[p, s, n] == int(n == pin.lead), p)
             if pin.troops is not None:
-                m.enforce(rule, m.units[p, s, n] == pin.troops.get(n, 0) // m.unit)
+                m.enforce(rule, m.units[p, s, n] == pin.troops.get(n, 0) // m.unit, p)
 
 
 register(RuleKind("pinned", "Choices a planner locked are kept.", {},
@@ -256,7 +256,7 @@ def encode_balance(rule, m):
     for p, s in m.keys:
         limit = _balance_limit(rule, m.requirements[p, s].troops)
         if rule.hard:
-            m.enforce(rule, m.total(p, s) <= limit)
+            m.enforce(rule, m.total(p, s) <= limit, p)
         else:
             excess = m.cp.NewIntVar(0, m.max_units, f"excess_{p}_{s}")
             m.cp.Add(m.unit * excess >= m.total(p, s) - limit)

@@ -38,35 +38,47 @@ def check_contiguous(rule, sit):
 
 
 def encode_contiguous(rule, m):
-    """Single-commodity flow: every led sector but a root draws one unit from a root.
+    """A spanning forest over each phase's sectors whose trees never cross a change of lead.
 
-    The least number of roots equals the number of separate areas, so the hard rule allows
-    one root and the soft rule pays for each root beyond the first.
+    Every open sector is a root or picks one adjacent parent with the same lead; depths
+    rise along parent links, so there are no cycles. Each separate area of a nation needs a
+    root of its own, and one root per area suffices: the fewest roots equal the number of
+    areas. Hard: at most one root per nation; soft: each root beyond a nation's first costs.
+    Nation-independent variables keep the model small (arcs x phases, not x nations).
     """
     for p in m.phases:
         open_ = m.open_in(p)
-        big = len(open_)
-        arcs = [(u, v) for u in open_ for v in sorted(m.table.neighbours[u]) if v in set(open_)]
+        inside = set(open_)
+        depth_max = len(open_)
+        root = {s: m.cp.NewBoolVar(f"root_{p}_{s}") for s in open_}
+        depth = {s: m.cp.NewIntVar(0, depth_max, f"depth_{p}_{s}") for s in open_}
+        for s in open_:
+            parents = []
+            for t in sorted(m.table.neighbours[s]):
+                if t not in inside:
+                    continue
+                par = m.cp.NewBoolVar(f"parent_{p}_{s}_{t}")
+                parents.append(par)
+                m.cp.Add(depth[s] >= depth[t] + 1).OnlyEnforceIf(par)
+                for n in m.nations:
+                    m.cp.Add(m.lead[p, s, n] == m.lead[p, t, n]).OnlyEnforceIf(par)
+            m.cp.Add(root[s] + sum(parents) == 1)
+        leading = []
         for n in m.nations:
-            if not m.may_lead(p, n):
-                continue
-            lead = {s: m.lead[p, s, n] for s in open_}
-            root = {s: m.cp.NewBoolVar(f"root_{p}_{n}_{s}") for s in open_}
-            flow = {a: m.cp.NewIntVar(0, big, f"flow_{p}_{n}_{a[0]}_{a[1]}") for a in arcs}
-            for (u, v), f in flow.items():
-                m.cp.Add(f <= big * lead[v])
-                m.cp.Add(f <= big * lead[u])
-            for s in open_:
-                m.cp.AddImplication(root[s], lead[s])
-                inflow = sum(f for (u, v), f in flow.items() if v == s)
-                outflow = sum(f for (u, v), f in flow.items() if u == s)
-                m.cp.Add(inflow - outflow >= lead[s] - big * root[s])
             any_lead = m.cp.NewBoolVar(f"leads_{p}_{n}")
-            m.cp.AddMaxEquality(any_lead, list(lead.values()))
+            m.cp.AddMaxEquality(any_lead, [m.lead[p, s, n] for s in open_])
+            leading.append(any_lead)
             if rule.hard:
-                m.enforce(rule, sum(root.values()) <= 1)
-            else:
-                m.penalize(rule, sum(root.values()) - any_lead)
+                both = []
+                for s in open_:
+                    b = m.cp.NewBoolVar(f"rootof_{p}_{n}_{s}")
+                    m.cp.Add(b >= root[s] + m.lead[p, s, n] - 1)
+                    both.append(b)
+                m.enforce(rule, sum(both) <= 1, p)
+        if not rule.hard:
+            extra = m.cp.NewIntVar(0, depth_max, f"extra_areas_{p}")
+            m.cp.Add(extra >= sum(root.values()) - sum(leading))
+            m.penalize(rule, extra)
 
 
 register(RuleKind("contiguous_area",
@@ -107,7 +119,7 @@ def encode_adjacency(rule, m):
         for s in sorted(open_):
             for t in _near(m.table, s, rule.params["same_sector"]):
                 if t in open_:
-                    m.enforce(rule, m.deployed(p, s, a) + m.deployed(p, t, b) <= 1)
+                    m.enforce(rule, m.deployed(p, s, a) + m.deployed(p, t, b) <= 1, p)
 
 
 register(RuleKind(
@@ -135,7 +147,7 @@ def encode_continuity(rule, m):
     phases = list(m.phases)
     for before, after in zip(phases, phases[1:]):
         for s in m.open_in(before):
-            lits = m.relax(rule)
+            lits = m.relax(rule, after)
             for n in m.nations:
                 m.cp.Add(m.lead[before, s, n] == m.lead[after, s, n]).OnlyEnforceIf(lits)
 
@@ -179,7 +191,7 @@ def encode_preference(rule, m):
     for (p, s), want in preferring(m).items():
         able = [n for n in want if n in m.nations]
         if able:
-            m.enforce(rule, sum(m.lead[p, s, n] for n in able) >= 1)
+            m.enforce(rule, sum(m.lead[p, s, n] for n in able) >= 1, p)
 
 
 register(RuleKind("preference", "Contingents lead the sectors they prefer (by sector attribute).",

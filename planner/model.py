@@ -1,0 +1,131 @@
+"""The CP-SAT model every rule kind encodes itself into.
+
+Variables, for each open (phase, sector) and each contingent in play: ``lead`` (bool),
+``units`` (troops in units of the scenario's ``troop_unit``) and ``present`` (units > 0).
+Hard rules are enforced under one assumption literal per rule (so an infeasible model can
+name a minimal set of rules); soft rules pay their weight for each violated condition.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+from ortools.sat.python import cp_model
+
+from planner.requirements import Requirement, SectorTable
+
+SOFT_SCALE = 10  # soft weights are kept to one decimal place
+
+
+class Model:
+    """A CP-SAT model of a plan over ``phases`` (see the module docstring)."""
+
+    def __init__(self, table: SectorTable, mandate, contingents: dict, vetoes, *, unit: int,
+                 phases=None, pins=None, best_effort: bool = False):
+        self.cp = cp_model.CpModel()
+        self.table, self.mandate, self.contingents = table, mandate, contingents
+        self.vetoes, self.unit, self.best_effort = tuple(vetoes), unit, best_effort
+        self.phases = tuple(phases or table.phases)
+        self.keys = [k for k in table.keys if k[0] in self.phases]
+        self.key_set = set(self.keys)
+        self.nations = sorted(contingents)
+        self.pins = dict(pins or {})
+        self.guards: dict[str, cp_model.IntVar] = {}
+        self.guard_rules: dict[str, tuple] = {}
+        self.soft_terms: list = []      # (scaled weight, expression)
+        self.hard_slack: list = []      # best-effort: broken hard conditions
+        self.shortfalls: dict = {}
+        self._build_variables()
+
+    @cached_property
+    def requirements(self) -> dict[tuple[int, str], Requirement]:
+        return {k: self.table.requirement(*k, self.mandate) for k in self.keys}
+
+    @property
+    def max_units(self) -> int:
+        return max((c.troops for c in self.contingents.values()), default=0) // self.unit
+
+    def _build_variables(self):
+        self.lead, self.units, self.present = {}, {}, {}
+        for p, s in self.keys:
+            for n in self.nations:
+                cap = self.contingents[n].troops // self.unit
+                lead = self.cp.NewBoolVar(f"lead|{p}|{s}|{n}")
+                units = self.cp.NewIntVar(0, cap, f"units|{p}|{s}|{n}")
+                present = self.cp.NewBoolVar(f"present|{p}|{s}|{n}")
+                self.cp.Add(units >= 1).OnlyEnforceIf(present)
+                self.cp.Add(units == 0).OnlyEnforceIf(present.Not())
+                self.lead[p, s, n], self.units[p, s, n], self.present[p, s, n] = lead, units, present
+
+    # --- expressions rules read -------------------------------------------------------------
+    def open_in(self, phase: int) -> list[str]:
+        return self.table.open_in(phase)
+
+    def total_units(self, p, s):
+        return sum(self.units[p, s, n] for n in self.nations)
+
+    def total(self, p, s):
+        """Troops in a sector (an expression in troops, not units)."""
+        return self.unit * self.total_units(p, s)
+
+    def phase_units(self, p, n):
+        return sum(self.units[p, s, n] for s in self.open_in(p))
+
+    def deployed(self, p, s, n):
+        """A bool that is true when ``n`` leads or has troops in the sector."""
+        key = ("deployed", p, s, n)
+        if key not in self._cache:
+            d = self.cp.NewBoolVar(f"deployed|{p}|{s}|{n}")
+            self.cp.AddMaxEquality(d, [self.lead[p, s, n], self.present[p, s, n]])
+            self._cache[key] = d
+        return self._cache[key]
+
+    @cached_property
+    def _cache(self) -> dict:
+        return {}
+
+    def shortfall(self, p, s):
+        """Best effort: troops a sector may lack (paid for below hard rules); else 0."""
+        if not self.best_effort:
+            return 0
+        if (p, s) not in self.shortfalls:
+            need = self.requirements[p, s].troops
+            self.shortfalls[p, s] = self.cp.NewIntVar(0, need, f"short|{p}|{s}")
+        return self.shortfalls[p, s]
+
+    # --- how rules constrain ----------------------------------------------------------------
+    def guard(self, rule, phase=None):
+        """The assumption literal of a hard rule (one per rule and phase, when phase-bound)."""
+        name = rule.id if phase is None else f"{rule.id}@{phase}"
+        if name not in self.guards:
+            self.guards[name] = self.cp.NewBoolVar(f"guard|{name}")
+            self.guard_rules[name] = (rule, phase)
+        return self.guards[name]
+
+    def relax(self, rule, phase=None) -> list:
+        """Enforcement literals for one condition of ``rule``.
+
+        Hard: the rule's guard (assumed true when solving). Soft, or hard in best-effort
+        mode: a fresh slack literal whose truth costs the rule's weight.
+        """
+        if rule.hard and not self.best_effort:
+            return [self.guard(rule, phase)]
+        broken = self.cp.NewBoolVar(f"broken|{rule.id}")
+        if rule.hard:
+            self.hard_slack.append(broken)
+        else:
+            self.penalize(rule, broken)
+        return [broken.Not()]
+
+    def enforce(self, rule, condition, phase=None) -> None:
+        """Add ``condition`` (a linear constraint) for ``rule``, relaxed as :meth:`relax` says."""
+        self.cp.Add(condition).OnlyEnforceIf(self.relax(rule, phase))
+
+    def penalize(self, rule, expr) -> None:
+        """Add ``rule.weight * expr`` to the soft penalty."""
+        self.soft_terms.append((int(round(rule.weight * SOFT_SCALE)), expr))
+
+    def forbid(self, rule, p, s, n) -> None:
+        """``n`` neither leads nor deploys at (p, s), under one condition of ``rule``."""
+        lits = self.relax(rule, p)
+        self.cp.Add(self.lead[p, s, n] == 0).OnlyEnforceIf(lits)
+        self.cp.Add(self.units[p, s, n] == 0).OnlyEnforceIf(lits)

@@ -1,0 +1,278 @@
+"""The optimizer: OR-Tools CP-SAT assigns contingents to sectors across phases.
+
+Objective, in priority order (lexicographic through weights): hard rules (only in
+best-effort mode, where they may bend); troop shortfall (best-effort only); soft penalties;
+with a reference plan, the least change from it; then the fewest troops deployed.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from planner.check import Report, check
+from planner.feasibility import Reason, obvious_impossibilities, task_quantities
+from planner.model import Model
+from planner.plan import Assignment, Plan, Pin
+from planner.requirements import SectorTable, sector_table
+from planner.rules import bind_all
+from planner.scenario import RuleSpec
+
+STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
+          cp_model.INFEASIBLE: "INFEASIBLE", cp_model.UNKNOWN: "UNKNOWN",
+          cp_model.MODEL_INVALID: "MODEL_INVALID"}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why no plan exists: minimal rule sets (``rule_id@phase``) with plain sentences."""
+
+    reasons: tuple[Reason, ...]
+    solved: bool  # False when found by the checks before solving
+
+    def text(self) -> str:
+        lines = []
+        for r in self.reasons:
+            lines.append(f"- rules {', '.join(r.rules)}:")
+            lines += [f"    {s}" for s in r.sentences]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    status: str
+    plan: Plan | None
+    objective: float | None = None
+    bound: float | None = None
+    seconds: float = 0.0
+    explanation: Explanation | None = None
+    report: Report | None = None
+    penalties: dict = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        return abs(self.objective - self.bound) / max(1.0, abs(self.objective))
+
+
+def _rules(scenario, rules, pins):
+    specs = list(rules if rules is not None else scenario.rules)
+    if pins and not any(s.kind == "pinned" for s in specs):
+        specs.append(RuleSpec("pinned", "pinned", "hard", {}))  # pins are never changed
+    return bind_all(specs)
+
+
+def _check_pins(pins, unit):
+    from geo.errors import InputError, problem
+    bad = [problem("<pins>", f"pinned troops {t} are not a multiple of the troop unit {unit}",
+                   feature=f"{s} (phase {p})", field=f"troops_{n}", value=t)
+           for (p, s), pin in pins.items() for n, t in (pin.troops or {}).items() if t % unit]
+    if bad:
+        raise InputError(bad)
+
+
+def solve(scenario, mandate: str = "chapter-vi", *, phases=None, pins=None, reference=None,
+          time_limit_s: float = 30.0, seed: int = 0, workers: int = 1,
+          best_effort: bool = False, rules=None, contingents=None, vetoes=None,
+          table: SectorTable | None = None,
+          progress: Callable[[float, float, float], None] | None = None) -> SolveResult:
+    """Find the best plan the rules allow, or explain why none exists.
+
+    Parameters
+    ----------
+    scenario
+        The loaded scenario.
+    mandate
+        Key of a mandate of the scenario.
+    phases
+        Phases to plan (default: all). Other phases are kept from ``reference``.
+    pins
+        ``{(phase, sector_id): Pin}`` locked choices; never changed. The reference plan's
+        own pins are added.
+    reference
+        A plan to change as little as possible (``planner solve --from``).
+    time_limit_s, seed, workers
+        CP-SAT limits; the same inputs, seed and one worker give the same plan.
+    best_effort
+        Bend hard rules when no plan keeps them all, and return the least-bad plan.
+    rules, contingents, vetoes
+        Replacements for the scenario's rules, contingents in play and vetoes in force.
+    progress
+        Called with (seconds, objective, bound) at each improving solution.
+
+    Returns
+    -------
+    SolveResult
+        Status OPTIMAL, FEASIBLE, INFEASIBLE or UNKNOWN, the plan and its check report, the
+        objective, bound, gap and wall time, and an explanation when infeasible.
+    """
+    start = time.perf_counter()
+    table = table or sector_table(scenario)
+    force = {c.code: c for c in (contingents if contingents is not None else scenario.contingents)}
+    vetoes = tuple(scenario.vetoes if vetoes is None else vetoes)
+    m_def = scenario.mandates[mandate]
+    pins = {**(reference.pins if reference is not None else {}), **(pins or {})}
+    _check_pins(pins, scenario.troop_unit)
+    bound = _rules(scenario, rules, pins)
+    phases = tuple(phases or table.phases)
+    model = Model(table, m_def, force, vetoes, unit=scenario.troop_unit, phases=phases,
+                  pins=pins, best_effort=best_effort)
+    if not best_effort:
+        reasons = obvious_impossibilities(bound, table, model.requirements, force, m_def, vetoes)
+        if reasons:
+            return SolveResult("INFEASIBLE", None, seconds=time.perf_counter() - start,
+                               explanation=Explanation(tuple(reasons), solved=False))
+    for rule in bound:
+        rule.kind.encode(rule, model)
+    weights = _objective(model, reference)
+    model.cp.AddAssumptions(list(model.guards.values()))  # hard rules hold
+    solver = _solver(time_limit_s, seed, workers)
+    callback = _Progress(progress, start) if progress else None
+    status = STATUS[solver.Solve(model.cp, callback)]
+    seconds = time.perf_counter() - start
+    if status in ("OPTIMAL", "FEASIBLE"):
+        plan = _extract(model, solver, reference, pins)
+        report = check(plan, scenario, mandate, rules=[_spec(r) for r in bound], table=table,
+                       contingents=list(force.values()), vetoes=vetoes)
+        return SolveResult(status, plan, solver.ObjectiveValue(), solver.BestObjectiveBound(),
+                           seconds, report=report, penalties=_penalties(model, solver, weights))
+    if status == "INFEASIBLE" and not best_effort:
+        explanation = explain(model, time_limit_s, seed)
+        return SolveResult(status, None, seconds=time.perf_counter() - start,
+                           explanation=explanation)
+    return SolveResult(status, None, seconds=seconds)
+
+
+def _spec(rule):
+    return RuleSpec(rule.id, rule.kind.name, rule.severity, rule.params, rule.weight)
+
+
+def _solver(time_limit_s, seed, workers):
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver.parameters.num_workers = int(workers)
+    solver.parameters.random_seed = int(seed)
+    return solver
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report, start):
+        super().__init__()
+        self.report, self.start = report, start
+
+    def on_solution_callback(self):
+        self.report(time.perf_counter() - self.start, self.ObjectiveValue(),
+                    self.BestObjectiveBound())
+
+
+def _change_terms(model, reference):
+    """Leads changed and troop units moved against ``reference``, as expressions."""
+    terms = []
+    for p, s in model.keys:
+        ref = reference.get(p, s)
+        if ref.lead in model.nations:
+            terms.append(1 - model.lead[p, s, ref.lead])
+        elif ref.lead is not None:
+            terms.append(1)
+        for n in model.nations:
+            target = ref.troops.get(n, 0) // model.unit
+            moved = model.cp.NewIntVar(0, max(target, model.contingents[n].troops // model.unit),
+                                       f"moved|{p}|{s}|{n}")
+            model.cp.AddAbsEquality(moved, model.units[p, s, n] - target)
+            terms.append(moved)
+    return terms
+
+
+def _objective(model, reference) -> dict:
+    """Set the tiered objective; return each tier's expression and multiplier."""
+    units = sum(model.units.values())
+    per_phase = sum(c.troops // model.unit for c in model.contingents.values())
+    economy_max = per_phase * len(model.phases) + 1
+    soft = sum(w * e for w, e in model.soft_terms)
+    tiers = {"troops deployed (units)": (units, 1)}
+    scale = economy_max
+    if reference is not None:
+        change = sum(_change_terms(model, reference))
+        tiers["changes from the reference"] = (change, scale)
+        scale *= len(model.keys) * (1 + 2 * model.max_units) + 1
+    if model.best_effort:
+        tiers = {}  # keep coefficients small: bend hard rules first, then shortfall, then soft
+        scale = 1
+    tiers["soft penalty"] = (soft, scale)
+    if model.best_effort:
+        short = sum(model.shortfalls.values())
+        soft_max = sum(w for w, _ in model.soft_terms) * max(1, model.max_units) + 1
+        tiers["troop shortfall"] = (short, soft_max)
+        need = sum(r.troops for r in model.requirements.values()) + 1
+        tiers["hard conditions broken"] = (sum(model.hard_slack), soft_max * need)
+    model.cp.Minimize(sum(m * e for e, m in tiers.values()))
+    return tiers
+
+
+def _penalties(model, solver, tiers) -> dict:
+    return {name: int(solver.Value(expr)) if not isinstance(expr, int) else expr
+            for name, (expr, _) in tiers.items()}
+
+
+def _extract(model, solver, reference, pins) -> Plan:
+    rows = []
+    for p, s in model.keys:
+        lead = next((n for n in model.nations if solver.Value(model.lead[p, s, n])), None)
+        troops = {n: solver.Value(model.units[p, s, n]) * model.unit for n in model.nations}
+        rows.append(Assignment(p, s, lead, troops))
+    if reference is not None:
+        rows += [a for a in reference if a.phase not in model.phases]
+    return Plan.from_assignments(rows, pins)
+
+
+def explain(model: Model, time_limit_s: float = 30.0, seed: int = 0) -> Explanation:
+    """A minimal set of (rule, phase) guards that cannot hold together, with quantities.
+
+    Solves without objective on one worker with every guard assumed (CP-SAT then returns a
+    subset of the assumptions), then drops guards one at a time while the rest stay
+    infeasible: what remains is minimal.
+    """
+    model.cp.ClearObjective()
+    names = sorted(model.guards)
+    core = _core(model, names, time_limit_s, seed)
+    for name in list(core):
+        trial = [c for c in core if c != name]
+        if _infeasible(model, trial, time_limit_s, seed):
+            core = trial
+    phases = sorted({model.guard_rules[n][1] for n in core if model.guard_rules[n][1]})
+    sentences = [_describe(model.guard_rules[n]) for n in core]
+    codes = list(model.contingents)
+    for p in phases:
+        need = sum(r.troops for (q, _), r in model.requirements.items() if q == p)
+        sentences.append(f"Phase {p} needs {need:,} troops under {model.mandate.label}; the "
+                         f"contingents in play hold {sum(c.troops for c in model.contingents.values()):,}.")
+        sentences += task_quantities(p, model.requirements, model.contingents, codes)
+    return Explanation((Reason(tuple(core), tuple(sentences)),), solved=True)
+
+
+def _core(model, names, time_limit_s, seed) -> list[str]:
+    solver = _solver(time_limit_s, seed, 1)
+    model.cp.ClearAssumptions()
+    model.cp.AddAssumptions([model.guards[n] for n in names])
+    status = solver.Solve(model.cp)
+    if status != cp_model.INFEASIBLE:
+        return names
+    found = set(solver.SufficientAssumptionsForInfeasibility())
+    return [n for n in names if model.guards[n].Index() in found]
+
+
+def _infeasible(model, names, time_limit_s, seed) -> bool:
+    solver = _solver(time_limit_s, seed, 1)
+    model.cp.ClearAssumptions()
+    model.cp.AddAssumptions([model.guards[n] for n in names])
+    return solver.Solve(model.cp) == cp_model.INFEASIBLE
+
+
+def _describe(guard) -> str:
+    rule, phase = guard
+    where = f" in phase {phase}" if phase is not None else ""
+    params = ", ".join(f"{k}={v}" for k, v in rule.params.items() if v not in ([], None))
+    return f"{rule.id} ({rule.kind.name}{': ' + params if params else ''}){where}: {rule.kind.doc}"
