@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-sectors bench-check clean setup
+.PHONY: run test bench bench-sectors bench-check bench-solve clean setup
 
 setup: $(STAMP)
 
@@ -27,13 +27,16 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(BENCH_STAMP)
 
-bench: bench-sectors bench-check
+bench: bench-sectors bench-check bench-solve
 
 bench-sectors: $(BENCH_STAMP)
 	$(BIN)/python bench/sectors.py
 
 bench-check: $(STAMP)
 	$(BIN)/python bench/check.py
+
+bench-solve: $(STAMP)
+	$(BIN)/python bench/solve.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -23,7 +23,7 @@ def _grid(x1, y1, x2, y2, nx, ny):
 
 
 def write_synthetic(folder: Path, *, sectors=(2500, 1500, 1000), contingents=40, seed=0,
-                    all_kinds=True) -> Path:
+                    rules: str = "every kind") -> Path:
     """Write a scenario: a 100 x 60 km territory, three phases, a sector grid per increment.
 
     Phase increments are horizontal bands (north first); sector counts per phase are
@@ -79,10 +79,28 @@ def write_synthetic(folder: Path, *, sectors=(2500, 1500, 1000), contingents=40,
                         for i, c in enumerate(codes)],
         "vetoes": [{"id": "V1", "by": "Party", "nation": codes[1], "sectors": "all"},
                    {"id": "V2", "by": "Party", "nation": codes[2], "sectors": ids[:50]}],
-        "rules": _all_rules(codes) if all_kinds else [],
+        "rules": _all_rules(codes) if rules == "every kind" else _planning_rules(codes),
     }
     (folder / "scenario.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return folder
+
+
+def _planning_rules(codes):
+    """Rules like the bundled scenario's: what a planner would set for a real force."""
+    return [
+        {"id": "lead", "kind": "one_lead_per_sector"}, {"id": "troops", "kind": "troops_required"},
+        {"id": "capacity", "kind": "capacity"},
+        {"id": "tasks", "kind": "tasks_required", "params": {"min_share": 0.2}},
+        {"id": "mandate", "kind": "mandate_accepted"}, {"id": "phase", "kind": "phase_available"},
+        {"id": "veto", "kind": "veto"},
+        {"id": "east", "kind": "lead_restriction",
+         "params": {"attribute": "border:East", "nations": codes[:10]}},
+        {"id": "share", "kind": "max_share", "params": {"max_share": 0.2}},
+        {"id": "nations", "kind": "min_nations", "params": {"min_nations": 5}},
+        {"id": "continuity", "kind": "continuity", "severity": "soft", "weight": 20},
+        {"id": "prefer", "kind": "preference", "severity": "soft", "weight": 5},
+        {"id": "together", "kind": "contiguous_area", "severity": "soft", "weight": 2},
+    ]
 
 
 def _all_rules(codes):

@@ -4,6 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import maximum_flow
+
 
 
 @dataclass(frozen=True)
@@ -38,64 +42,112 @@ def missing_tasks(rules, table, requirements, contingents) -> list[Reason]:
 
 
 def _filters(rules, mandate, vetoes):
-    """Rules that take contingents out of a phase's force, as (rule, keeps(contingent, phase))."""
+    """Hard rules that keep a contingent out of a sector: (rule, allowed(contingent, p, s))."""
     out = []
     for r in rules:
         if not r.hard:
             continue
         if r.kind.name == "mandate_accepted":
-            out.append((r, lambda c, p: mandate.key in c.mandates))
+            out.append((r, lambda c, p, s: mandate.key in c.mandates))
         elif r.kind.name == "phase_available":
-            out.append((r, lambda c, p: c.available_from <= p))
+            out.append((r, lambda c, p, s: c.available_from <= p))
         elif r.kind.name == "veto":
-            out.append((r, lambda c, p: not any(v.nation == c.code and v.sectors is None
-                                                for v in vetoes)))
+            out.append((r, lambda c, p, s: not any(v.nation == c.code and
+                                                   (v.sectors is None or s in v.sectors)
+                                                   for v in vetoes)))
     return out
 
 
-def troop_shortfall(rules, table, requirements, contingents, mandate, vetoes) -> list[Reason]:
-    """Phases whose requirement exceeds every troop the force could field there."""
+def _units_needed(troops, unit):
+    return -(-troops // unit)
+
+
+def _max_flow(contingents, sectors, needs, allowed, unit) -> int:
+    """Troop units that can reach the sectors: contingents -> allowed sectors -> needs."""
+    codes = list(contingents)
+    n_c, n_s = len(codes), len(sectors)
+    source, sink = 0, 1 + n_c + n_s
+    rows, cols, caps = [], [], []
+    for i, code in enumerate(codes):
+        rows.append(source), cols.append(1 + i), caps.append(contingents[code].troops // unit)
+        for j, s in enumerate(sectors):
+            if allowed(contingents[code], s):
+                rows.append(1 + i), cols.append(1 + n_c + j), caps.append(needs[j])
+    for j in range(n_s):
+        rows.append(1 + n_c + j), cols.append(sink), caps.append(needs[j])
+    graph = sp.csr_matrix((np.asarray(caps, dtype=np.int32), (rows, cols)),
+                          shape=(sink + 1, sink + 1))
+    return int(maximum_flow(graph, source, sink).flow_value)
+
+
+def troop_shortfall(rules, table, requirements, contingents, mandate, vetoes, unit=1) -> list[Reason]:
+    """Phases where no assignment of whole troop units meets every requirement.
+
+    Exact for troops_required with capacity and the rules that keep contingents out of
+    sectors (mandate, availability, vetoes): a transportation problem solved as a max flow.
+    Filter sets are tried smallest first, so the reported rule set is minimal.
+    """
     kinds = {r.kind.name: r for r in rules if r.hard}
-    if "troops_required" not in kinds or "capacity" not in kinds:
+    if "troops_required" not in kinds:
         return []
     filters = _filters(rules, mandate, vetoes)
     out = []
     for p in table.phases:
-        need = sum(req.troops for (q, _), req in requirements.items() if q == p)
-        for size in range(len(filters) + 1):
-            found = _shortfall_with(filters, size, contingents, p, need)
-            if found:
-                used, codes = found
-                out.append(_shortfall_reason(kinds, used, codes, contingents, p, need, mandate,
-                                             table, requirements, vetoes))
-                break
+        keys = [(q, s) for (q, s) in requirements if q == p]
+        sectors = [s for _, s in keys]
+        needs = [_units_needed(requirements[k].troops, unit) for k in keys]
+        found = _first_failing(filters, contingents, p, sectors, needs, unit,
+                               with_capacity="capacity" in kinds)
+        if found:
+            used, empty, codes = found
+            out.append(_shortfall_reason(kinds, used, empty, codes, contingents, p, keys,
+                                         requirements, mandate))
     return out
 
 
-def _shortfall_with(filters, size, contingents, p, need):
-    for used in combinations(filters, size):
-        codes = [n for n, c in contingents.items() if all(keep(c, p) for _, keep in used)]
-        if sum(contingents[n].troops for n in codes) < need:
-            return used, codes
+def _first_failing(filters, contingents, p, sectors, needs, unit, with_capacity):
+    for size in range(len(filters) + 1):
+        for used in combinations(filters, size):
+            allowed = lambda c, s, used=used: all(ok(c, p, s) for _, ok in used)
+            empty = [s for s, need in zip(sectors, needs)
+                     if need > 0 and not any(allowed(c, s) for c in contingents.values())]
+            if empty:
+                return used, empty, []
+        for used in combinations(filters, size) if with_capacity else ():
+            allowed = lambda c, s, used=used: all(ok(c, p, s) for _, ok in used)
+            if _max_flow(contingents, sectors, needs, allowed, unit) < sum(needs):
+                codes = [n for n, c in contingents.items() if any(allowed(c, s) for s in sectors)]
+                return used, [], codes
     return None
 
 
-def _shortfall_reason(kinds, used, codes, contingents, p, need, mandate, table, requirements,
-                      vetoes):
-    offered = sum(contingents[n].troops for n in codes)
+def _shortfall_reason(kinds, used, empty, codes, contingents, p, keys, requirements, mandate):
     conditions = [r.kind.name for r, _ in used]
+    name = mandate.label.split(":")[0]
+    ids = (kinds["troops_required"].id,) + (() if empty else (kinds["capacity"].id,)) + \
+        tuple(r.id for r, _ in used)
+    if empty:
+        why = {"mandate_accepted": f"accept {name}", "phase_available": f"are available in "
+               f"phase {p}", "veto": "are free of vetoes there"}
+        said = " and ".join(why[c] for c in conditions) or "exist"
+        shown = ", ".join(empty[:6]) + (f" and {len(empty) - 6} more" if len(empty) > 6 else "")
+        return Reason(tuple(f"{i}@{p}" for i in ids), (
+            f"In phase {p}, no contingent that may deploy can reach {shown}: troops are needed "
+            f"there, but no contingent in the force would {said}.",))
+    need = sum(requirements[k].troops for k in keys)
+    offered = sum(contingents[n].troops for n in codes)
     qualifier = []
     if "mandate_accepted" in conditions:
-        qualifier.append(f"accept {mandate.label.split(':')[0]}")
+        qualifier.append(f"accept {name}")
     if "phase_available" in conditions:
         qualifier.append(f"are available in phase {p}")
     what = " that " + " and ".join(qualifier) if qualifier else ""
     veto = " once the vetoes apply" if "veto" in conditions else ""
-    sentences = [f"{mandate.label.split(':')[0]} needs {need:,} troops in phase {p}; the "
-                 f"coalition offers {offered:,}{what}{veto} ({_fmt_force(contingents, codes)}): "
-                 f"short by {need - offered:,}."]
+    gap = f"short by {need - offered:,}" if offered < need else \
+        "enough in total, but not where the vetoes let them go"
+    sentences = [f"{name} needs {need:,} troops in phase {p}; the coalition offers "
+                 f"{offered:,}{what}{veto} ({_fmt_force(contingents, codes)}): {gap}."]
     sentences += task_quantities(p, requirements, contingents, codes)
-    ids = (kinds["troops_required"].id, kinds["capacity"].id) + tuple(r.id for r, _ in used)
     return Reason(tuple(f"{i}@{p}" for i in ids), tuple(sentences))
 
 
@@ -115,7 +167,8 @@ def task_quantities(p, requirements, contingents, codes) -> list[str]:
     return out
 
 
-def obvious_impossibilities(rules, table, requirements, contingents, mandate, vetoes) -> list[Reason]:
+def obvious_impossibilities(rules, table, requirements, contingents, mandate, vetoes,
+                            unit=1) -> list[Reason]:
     """Every impossibility that needs no solver."""
     return (missing_tasks(rules, table, requirements, contingents)
-            + troop_shortfall(rules, table, requirements, contingents, mandate, vetoes))
+            + troop_shortfall(rules, table, requirements, contingents, mandate, vetoes, unit))

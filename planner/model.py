@@ -2,8 +2,9 @@
 
 Variables, for each open (phase, sector) and each contingent in play: ``lead`` (bool),
 ``units`` (troops in units of the scenario's ``troop_unit``) and ``present`` (units > 0).
-Hard rules are enforced under one assumption literal per rule (so an infeasible model can
-name a minimal set of rules); soft rules pay their weight for each violated condition.
+Hard rules are plain constraints; to explain infeasibility the model is built again with
+each hard rule under an assumption literal per rule and phase, so CP-SAT can name a minimal
+set. Soft rules pay their weight for each violated condition.
 """
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ class Model:
     """A CP-SAT model of a plan over ``phases`` (see the module docstring)."""
 
     def __init__(self, table: SectorTable, mandate, contingents: dict, vetoes, *, unit: int,
-                 phases=None, pins=None, best_effort: bool = False):
+                 phases=None, pins=None, best_effort: bool = False, explain: bool = False):
         self.cp = cp_model.CpModel()
         self.table, self.mandate, self.contingents = table, mandate, contingents
         self.vetoes, self.unit, self.best_effort = tuple(vetoes), unit, best_effort
+        self.explain = explain
         self.phases = tuple(phases or table.phases)
         self.keys = [k for k in table.keys if k[0] in self.phases]
         self.key_set = set(self.keys)
@@ -40,15 +42,29 @@ class Model:
     def requirements(self) -> dict[tuple[int, str], Requirement]:
         return {k: self.table.requirement(*k, self.mandate) for k in self.keys}
 
+    @cached_property
+    def _need_bound(self) -> int:
+        """Units no sector ever needs more of from one nation: the largest phase's whole
+        requirement, or the largest pin. Domains must not encode capacity (a rule)."""
+        per_phase = {}
+        for (p, _), req in self.requirements.items():
+            per_phase[p] = per_phase.get(p, 0) + -(-req.troops // self.unit)
+        pinned = [t // self.unit for pin in self.pins.values() for t in (pin.troops or {}).values()]
+        return max([1, *per_phase.values(), *pinned])
+
+    def unit_bound(self, n) -> int:
+        """Upper bound of one nation's units in one sector."""
+        return max(self.contingents[n].troops // self.unit, self._need_bound)
+
     @property
     def max_units(self) -> int:
-        return max((c.troops for c in self.contingents.values()), default=0) // self.unit
+        return max((self.unit_bound(n) for n in self.nations), default=0)
 
     def _build_variables(self):
         self.lead, self.units, self.present = {}, {}, {}
         for p, s in self.keys:
             for n in self.nations:
-                cap = self.contingents[n].troops // self.unit
+                cap = self.unit_bound(n)
                 lead = self.cp.NewBoolVar(f"lead|{p}|{s}|{n}")
                 units = self.cp.NewIntVar(0, cap, f"units|{p}|{s}|{n}")
                 present = self.cp.NewBoolVar(f"present|{p}|{s}|{n}")
@@ -60,15 +76,35 @@ class Model:
     def open_in(self, phase: int) -> list[str]:
         return self.table.open_in(phase)
 
+    def _defined(self, key, lo, hi, expr, name):
+        """An IntVar equal to ``expr``, made once: a sum reused by many constraints is
+        stated once instead of being repeated in each of them."""
+        if key not in self._cache:
+            v = self.cp.NewIntVar(lo, hi, name)
+            self.cp.Add(v == expr)
+            self._cache[key] = v
+        return self._cache[key]
+
     def total_units(self, p, s):
-        return sum(self.units[p, s, n] for n in self.nations)
+        """Troop units in a sector."""
+        return self._defined(("total", p, s), 0, sum(self.unit_bound(n) for n in self.nations),
+                             sum(self.units[p, s, n] for n in self.nations), f"total|{p}|{s}")
 
     def total(self, p, s):
         """Troops in a sector (an expression in troops, not units)."""
         return self.unit * self.total_units(p, s)
 
     def phase_units(self, p, n):
-        return sum(self.units[p, s, n] for s in self.open_in(p))
+        """Troop units of one nation over a phase."""
+        open_ = self.open_in(p)
+        return self._defined(("phase", p, n), 0, self.unit_bound(n) * len(open_),
+                             sum(self.units[p, s, n] for s in open_), f"phase|{p}|{n}")
+
+    def phase_total(self, p):
+        """Troop units of the whole force in a phase."""
+        hi = sum(self.unit_bound(n) for n in self.nations) * len(self.open_in(p))
+        return self._defined(("phase_total", p), 0, hi,
+                             sum(self.phase_units(p, n) for n in self.nations), f"force|{p}")
 
     def deployed(self, p, s, n):
         """A bool that is true when ``n`` leads or has troops in the sector."""
@@ -82,6 +118,15 @@ class Model:
     @cached_property
     def _cache(self) -> dict:
         return {}
+
+    def lead_index(self, p, s):
+        """An int equal to 1 + the index of the sector's lead nation (0 when it has none)."""
+        key = ("lead_index", p, s)
+        if key not in self._cache:
+            v = self.cp.NewIntVar(0, len(self.nations), f"leadix|{p}|{s}")
+            self.cp.Add(v == sum((i + 1) * self.lead[p, s, n] for i, n in enumerate(self.nations)))
+            self._cache[key] = v
+        return self._cache[key]
 
     def shortfall(self, p, s):
         """Best effort: troops a sector may lack (paid for below hard rules); else 0."""
@@ -104,11 +149,12 @@ class Model:
     def relax(self, rule, phase=None) -> list:
         """Enforcement literals for one condition of ``rule``.
 
-        Hard: the rule's guard (assumed true when solving). Soft, or hard in best-effort
-        mode: a fresh slack literal whose truth costs the rule's weight.
+        Hard: none, so presolve can use the constraint; when explaining, the rule's guard
+        (an assumption). Soft, or hard in best-effort mode: a fresh slack literal whose
+        truth costs the rule's weight.
         """
         if rule.hard and not self.best_effort:
-            return [self.guard(rule, phase)]
+            return [self.guard(rule, phase)] if self.explain else []
         broken = self.cp.NewBoolVar(f"broken|{rule.id}")
         if rule.hard:
             self.hard_slack.append(broken)
@@ -129,3 +175,14 @@ class Model:
         lits = self.relax(rule, p)
         self.cp.Add(self.lead[p, s, n] == 0).OnlyEnforceIf(lits)
         self.cp.Add(self.units[p, s, n] == 0).OnlyEnforceIf(lits)
+
+    def hint(self, plan) -> None:
+        """Suggest ``plan`` as a starting solution (CP-SAT repairs it if it breaks rules)."""
+        self.cp.ClearHints()
+        for p, s in self.keys:
+            a = plan.get(p, s)
+            for n in self.nations:
+                units = min(a.troops.get(n, 0) // self.unit, self.unit_bound(n))
+                self.cp.AddHint(self.lead[p, s, n], int(a.lead == n))
+                self.cp.AddHint(self.units[p, s, n], units)
+                self.cp.AddHint(self.present[p, s, n], int(units > 0))

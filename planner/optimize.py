@@ -1,8 +1,9 @@
 """The optimizer: OR-Tools CP-SAT assigns contingents to sectors across phases.
 
-Objective, in priority order (lexicographic through weights): hard rules (only in
-best-effort mode, where they may bend); troop shortfall (best-effort only); soft penalties;
-with a reference plan, the least change from it; then the fewest troops deployed.
+Objective, in priority order, solved lexicographically (one stage per tier, each holding
+the better ones): hard rules (only in best-effort mode, where they may bend); troop
+shortfall (best-effort only); soft penalties; with a reference plan, the least change from
+it; then the fewest troops deployed.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from planner.check import Report, check
 from planner.feasibility import Reason, obvious_impossibilities, task_quantities
+from planner.greedy import greedy
 from planner.model import Model
 from planner.plan import Assignment, Plan, Pin
 from planner.requirements import SectorTable, sector_table
@@ -121,29 +123,33 @@ def solve(scenario, mandate: str = "chapter-vi", *, phases=None, pins=None, refe
     model = Model(table, m_def, force, vetoes, unit=scenario.troop_unit, phases=phases,
                   pins=pins, best_effort=best_effort)
     if not best_effort:
-        reasons = obvious_impossibilities(bound, table, model.requirements, force, m_def, vetoes)
+        reasons = obvious_impossibilities(bound, table, model.requirements, force, m_def, vetoes,
+                                          scenario.troop_unit)
         if reasons:
             return SolveResult("INFEASIBLE", None, seconds=time.perf_counter() - start,
                                explanation=Explanation(tuple(reasons), solved=False))
     for rule in bound:
         rule.kind.encode(rule, model)
-    weights = _objective(model, reference)
-    model.cp.AddAssumptions(list(model.guards.values()))  # hard rules hold
-    solver = _solver(time_limit_s, seed, workers)
-    callback = _Progress(progress, start) if progress else None
-    status = STATUS[solver.Solve(model.cp, callback)]
+    model.hint(reference if reference is not None else
+               greedy(scenario, mandate, table, contingents=list(force.values()), vetoes=vetoes))
+    staged = _solve_in_stages(model, _tiers(model, reference), time_limit_s, seed, workers,
+                              start, progress)
     seconds = time.perf_counter() - start
-    if status in ("OPTIMAL", "FEASIBLE"):
-        plan = _extract(model, solver, reference, pins)
+    if staged.plan_solver is not None:
+        plan = _extract(model, staged.plan_solver, reference, pins)
         report = check(plan, scenario, mandate, rules=[_spec(r) for r in bound], table=table,
                        contingents=list(force.values()), vetoes=vetoes)
-        return SolveResult(status, plan, solver.ObjectiveValue(), solver.BestObjectiveBound(),
-                           seconds, report=report, penalties=_penalties(model, solver, weights))
-    if status == "INFEASIBLE" and not best_effort:
-        explanation = explain(model, time_limit_s, seed)
-        return SolveResult(status, None, seconds=time.perf_counter() - start,
+        return SolveResult(staged.status, plan, staged.objective, staged.bound, seconds,
+                           report=report, penalties=staged.values)
+    if staged.status == "INFEASIBLE" and not best_effort:
+        guarded = Model(table, m_def, force, vetoes, unit=scenario.troop_unit, phases=phases,
+                        pins=pins, explain=True)
+        for rule in bound:
+            rule.kind.encode(rule, guarded)
+        explanation = explain(guarded, time_limit_s, seed)
+        return SolveResult("INFEASIBLE", None, seconds=time.perf_counter() - start,
                            explanation=explanation)
-    return SolveResult(status, None, seconds=seconds)
+    return SolveResult(staged.status, None, seconds=seconds)
 
 
 def _spec(rule):
@@ -179,42 +185,76 @@ def _change_terms(model, reference):
             terms.append(1)
         for n in model.nations:
             target = ref.troops.get(n, 0) // model.unit
-            moved = model.cp.NewIntVar(0, max(target, model.contingents[n].troops // model.unit),
-                                       f"moved|{p}|{s}|{n}")
+            moved = model.cp.NewIntVar(0, max(target, model.unit_bound(n)), f"moved|{p}|{s}|{n}")
             model.cp.AddAbsEquality(moved, model.units[p, s, n] - target)
             terms.append(moved)
     return terms
 
 
-def _objective(model, reference) -> dict:
-    """Set the tiered objective; return each tier's expression and multiplier."""
-    units = sum(model.units.values())
-    per_phase = sum(c.troops // model.unit for c in model.contingents.values())
-    economy_max = per_phase * len(model.phases) + 1
-    soft = sum(w * e for w, e in model.soft_terms)
-    tiers = {"troops deployed (units)": (units, 1)}
-    scale = economy_max
+def _tiers(model, reference) -> list[tuple[str, object, int]]:
+    """The objective's tiers in priority order: (name, expression, share of the time)."""
+    tiers = []
+    if model.best_effort:
+        tiers += [("hard conditions broken", sum(model.hard_slack), 3),
+                  ("troop shortfall (troops)", model.unit * sum(model.shortfalls.values()), 1)]
+    tiers.append(("soft penalty", sum(w * e for w, e in model.soft_terms), 3))
     if reference is not None:
-        change = sum(_change_terms(model, reference))
-        tiers["changes from the reference"] = (change, scale)
-        scale *= len(model.keys) * (1 + 2 * model.max_units) + 1
-    if model.best_effort:
-        tiers = {}  # keep coefficients small: bend hard rules first, then shortfall, then soft
-        scale = 1
-    tiers["soft penalty"] = (soft, scale)
-    if model.best_effort:
-        short = sum(model.shortfalls.values())
-        soft_max = sum(w for w, _ in model.soft_terms) * max(1, model.max_units) + 1
-        tiers["troop shortfall"] = (short, soft_max)
-        need = sum(r.troops for r in model.requirements.values()) + 1
-        tiers["hard conditions broken"] = (sum(model.hard_slack), soft_max * need)
-    model.cp.Minimize(sum(m * e for e, m in tiers.values()))
+        tiers.append(("changes from the reference", sum(_change_terms(model, reference)), 1))
+    tiers.append(("troops deployed (units)", sum(model.units.values()), 1))
     return tiers
 
 
-def _penalties(model, solver, tiers) -> dict:
-    return {name: int(solver.Value(expr)) if not isinstance(expr, int) else expr
-            for name, (expr, _) in tiers.items()}
+@dataclass
+class _Staged:
+    status: str = "UNKNOWN"
+    objective: float | None = None
+    bound: float | None = None
+    values: dict = field(default_factory=dict)
+    plan_solver: cp_model.CpSolver | None = None
+
+
+def _solve_in_stages(model, tiers, time_limit_s, seed, workers, start, progress) -> _Staged:
+    """Lexicographic optimization: each tier is minimized with the better ones held.
+
+    Small objectives per stage keep CP-SAT's bounds tight, where one weighted sum of all
+    tiers would need huge coefficients. The first tier's objective and bound are reported;
+    the status is OPTIMAL only when every stage is proven optimal.
+    """
+    out, all_optimal = _Staged(), True
+    for i, (name, expr, _) in enumerate(tiers):
+        left = time_limit_s - (time.perf_counter() - start)
+        weight = sum(w for _, _, w in tiers[i:])
+        budget = max(0.5, left * tiers[i][2] / weight)
+        if isinstance(expr, int):
+            out.values[name] = expr
+            continue
+        model.cp.Minimize(expr)
+        solver = _solver(budget, seed, workers)
+        callback = _Progress(progress, start) if progress else None
+        status = STATUS[solver.Solve(model.cp, callback)]
+        if status not in ("OPTIMAL", "FEASIBLE"):
+            if out.plan_solver is None:
+                out.status = status
+            break
+        value = int(round(solver.ObjectiveValue()))
+        if out.plan_solver is None:
+            out.objective, out.bound = solver.ObjectiveValue(), solver.BestObjectiveBound()
+        out.values[name], out.plan_solver = value, solver
+        all_optimal &= status == "OPTIMAL"
+        model.cp.Add(expr <= value)
+        _hint_from(model, solver)
+    if out.plan_solver is not None:
+        out.status = "OPTIMAL" if all_optimal and len(out.values) == len(tiers) else "FEASIBLE"
+    return out
+
+
+def _hint_from(model, solver) -> None:
+    """Start the next stage from the current solution."""
+    model.cp.ClearHints()
+    for p, s in model.keys:
+        for n in model.nations:
+            for var in (model.lead[p, s, n], model.units[p, s, n], model.present[p, s, n]):
+                model.cp.AddHint(var, solver.Value(var))
 
 
 def _extract(model, solver, reference, pins) -> Plan:
@@ -231,11 +271,12 @@ def _extract(model, solver, reference, pins) -> Plan:
 def explain(model: Model, time_limit_s: float = 30.0, seed: int = 0) -> Explanation:
     """A minimal set of (rule, phase) guards that cannot hold together, with quantities.
 
+    ``model`` must be built with ``explain=True`` (hard rules under guards).
+
     Solves without objective on one worker with every guard assumed (CP-SAT then returns a
     subset of the assumptions), then drops guards one at a time while the rest stay
     infeasible: what remains is minimal.
     """
-    model.cp.ClearObjective()
     names = sorted(model.guards)
     core = _core(model, names, time_limit_s, seed)
     for name in list(core):

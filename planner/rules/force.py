@@ -46,7 +46,7 @@ def check_max_share(rule, sit):
 def encode_max_share(rule, m):
     permille = round(rule.params["max_share"] * 1000)
     for p in m.phases:
-        total = sum(m.phase_units(p, n) for n in m.nations)
+        total = m.phase_total(p)
         for n in m.nations:
             m.enforce(rule, 1000 * m.phase_units(p, n) <= permille * total, p)
 

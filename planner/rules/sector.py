@@ -104,12 +104,14 @@ def encode_tasks(rule, m):
             continue
         strong = {}
         for n in m.nations:
+            if not tasks & m.contingents[n].tasks:
+                continue  # its share could not cover any task here
             strong[n] = m.cp.NewBoolVar(f"strong_{p}_{s}_{n}")
             m.cp.Add(1000 * m.units[p, s, n] >= permille * m.total_units(p, s)).OnlyEnforceIf(
                 strong[n])
             m.cp.AddImplication(strong[n], m.present[p, s, n])
         for task in sorted(tasks):
-            able = [n for n in covering(m, task) if n in m.nations]
+            able = [n for n in covering(m, task) if n in strong]
             m.enforce(rule, sum(m.lead[p, s, n] + strong[n] for n in able) >= 1, p)
 
 

@@ -60,8 +60,7 @@ def encode_contiguous(rule, m):
                 par = m.cp.NewBoolVar(f"parent_{p}_{s}_{t}")
                 parents.append(par)
                 m.cp.Add(depth[s] >= depth[t] + 1).OnlyEnforceIf(par)
-                for n in m.nations:
-                    m.cp.Add(m.lead[p, s, n] == m.lead[p, t, n]).OnlyEnforceIf(par)
+                m.cp.Add(m.lead_index(p, s) == m.lead_index(p, t)).OnlyEnforceIf(par)
             m.cp.Add(root[s] + sum(parents) == 1)
         leading = []
         for n in m.nations:

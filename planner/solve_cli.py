@@ -1,0 +1,113 @@
+"""``planner solve``: the optimizer from the command line."""
+from __future__ import annotations
+
+import sys
+
+from geo.errors import InputError, problem
+
+
+def add_parser(sub, scenario_arg) -> None:
+    p = sub.add_parser("solve", help="find the best plan the rules allow, or explain why none exists")
+    scenario_arg(p)
+    p.add_argument("--mandate", help="mandate key (default: the scenario's first)")
+    p.add_argument("--phase", default="all", help="phase number to plan, or 'all' (default)")
+    p.add_argument("--time-limit", type=float, default=30.0, metavar="S",
+                   help="seconds the solver may take (default 30)")
+    p.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="solver threads (default 1: same inputs and seed give the same plan)")
+    p.add_argument("--pins", metavar="PLAN", help="plan file whose rows are locked (all rows, "
+                                                  "or only those marked locked)")
+    p.add_argument("--from", dest="reference", metavar="PLAN",
+                   help="change this plan as little as the rules allow")
+    p.add_argument("--best-effort", action="store_true",
+                   help="when no plan keeps every hard rule, write the least-bad one")
+    p.add_argument("-o", "--output", required=True, help="plan file to write (.geojson or .csv)")
+    p.set_defaults(func=run)
+
+
+def _phases(value, scenario):
+    if value == "all":
+        return None
+    if not value.isdigit() or int(value) not in scenario.phase_numbers:
+        raise InputError(problem(scenario.root / "scenario.yaml", "unknown phase; use 'all' or "
+                                 f"one of {scenario.phase_numbers}", field="--phase", value=value))
+    return [int(value)]
+
+
+def _pins_from(path, table, codes):
+    from planner.plan import Pin
+    from planner.planfile import read_plan
+    plan = read_plan(path, table, codes)
+    if plan.pins:
+        return dict(plan.pins)
+    return {a.key: Pin(a.lead, dict(a.troops)) for a in plan}
+
+
+class _Progress:
+    """Prints the best objective and bound at most every ``every`` seconds."""
+
+    def __init__(self, every: float = 0.25):
+        self.every, self.last = every, -1.0
+
+    def __call__(self, seconds, objective, bound):
+        if seconds - self.last >= self.every:
+            self.last = seconds
+            print(f"  {seconds:7.2f} s  objective {objective:,.0f}  bound {bound:,.0f}",
+                  file=sys.stderr, flush=True)
+
+
+def run(args) -> int:
+    from planner.cli import EXIT_OK, EXIT_VIOLATIONS, _mandate
+    from planner.optimize import solve
+    from planner.planfile import read_plan, write_plan
+    from planner.requirements import sector_table
+    from planner.scenario import load_scenario
+    scenario = load_scenario(args.scenario)
+    table = sector_table(scenario)
+    codes = [c.code for c in scenario.contingents]
+    mandate = _mandate(args, scenario)
+    phases = _phases(args.phase, scenario)
+    pins = _pins_from(args.pins, table, codes) if args.pins else None
+    reference = read_plan(args.reference, table, codes) if args.reference else None
+    common = dict(phases=phases, pins=pins, reference=reference, time_limit_s=args.time_limit,
+                  seed=args.seed, workers=args.workers, table=table, progress=_Progress())
+    print(f"Solving {scenario.name} under {scenario.mandates[mandate].label} ...",
+          file=sys.stderr, flush=True)
+    result = solve(scenario, mandate, **common)
+    print(summary(result))
+    if result.plan is not None:
+        _write(result, scenario, table, mandate, args.output)
+        return EXIT_OK
+    if result.explanation is not None:
+        print("\nNo plan keeps every hard rule:\n" + result.explanation.text())
+    if args.best_effort:
+        least_bad = solve(scenario, mandate, best_effort=True, **common)
+        if least_bad.plan is not None:
+            print("\nBest effort: " + summary(least_bad))
+            _write(least_bad, scenario, table, mandate, args.output)
+    return EXIT_VIOLATIONS
+
+
+def summary(result) -> str:
+    """Status, objective, bound, gap and time on one line, then the penalties."""
+    parts = [f"status {result.status}"]
+    if result.objective is not None:
+        parts += [f"objective {result.objective:,.0f}", f"bound {result.bound:,.0f}",
+                  f"gap {result.gap:.2%}"]
+    parts.append(f"time {result.seconds:.2f} s")
+    line = ", ".join(parts)
+    if result.penalties:
+        line += "\n" + "\n".join(f"  {k}: {v:,}" for k, v in result.penalties.items())
+    if result.report is not None:
+        t = result.report.totals()
+        line += f"\n  check: {t['hard']} hard, {t['soft']} soft violations"
+    return line
+
+
+def _write(result, scenario, table, mandate, path):
+    from planner.planfile import write_plan
+    write_plan(result.plan, table, path, report=result.report,
+               requirements=table.requirements(scenario.mandates[mandate]), mandate=mandate,
+               nations=[c.code for c in scenario.contingents])
+    print(f"wrote {path}")
