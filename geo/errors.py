@@ -86,3 +86,14 @@ def raise_if(problems: list[Problem]) -> None:
     """Raise :class:`InputError` when ``problems`` is not empty."""
     if problems:
         raise InputError(problems)
+
+
+def checked_file(path, max_bytes: int):
+    """``path`` as a Path when it is a file of at most ``max_bytes``; else :class:`InputError`."""
+    from pathlib import Path
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(problem(path, "file not found"))
+    if p.stat().st_size > max_bytes:
+        raise InputError(problem(path, f"file is larger than {max_bytes / 2**20:g} MiB"))
+    return p

@@ -15,7 +15,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geo.errors import InputError, Problem, problem
+from geo.errors import InputError, Problem, checked_file, problem
 
 # shapely type ids: Point 0, LineString 1, LinearRing 2, Polygon 3, MultiPoint 4,
 # MultiLineString 5, MultiPolygon 6.
@@ -75,11 +75,7 @@ def read_layer(path, *, geometry: str | None = None, id_field: str | None = None
 
 
 def _read_frame(path) -> gpd.GeoDataFrame:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(problem(path, "file not found"))
-    if p.stat().st_size > MAX_LAYER_BYTES:
-        raise InputError(problem(path, f"file is larger than {MAX_LAYER_BYTES // 2**20} MiB"))
+    p = checked_file(path, MAX_LAYER_BYTES)
     try:
         return gpd.read_file(p, engine="pyogrio")
     except Exception as exc:  # GDAL raises many types; all mean "cannot read this file"

@@ -69,7 +69,10 @@ def _tree_cut(eu, ev, w, k1, k2, rng, tol):
     tin = np.empty(len(w), dtype=int)
     tin[order] = np.arange(len(order))
     ideal = w.sum() / (k1 + k2)
-    dev1, dev2 = np.abs(sums - ideal * k1) / ideal, np.abs(sums - ideal * k2) / ideal
+    n = len(w)
+    # a side must have at least as many cells as the sectors it will be cut into
+    dev1 = np.where((size >= k1) & (n - size >= k2), np.abs(sums - ideal * k1) / ideal, np.inf)
+    dev2 = np.where((size >= k2) & (n - size >= k1), np.abs(sums - ideal * k2) / ideal, np.inf)
     dev = np.minimum(dev1, dev2)
     dev[order[0]] = np.inf
     cands = np.argsort(dev, kind="stable")[:32]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo.errors import InputError, problem
+from geo.errors import InputError, checked_file, problem
 from geo.export import geojson_text, write_text_atomic
 from planner.plan import Assignment, Pin, Plan
 
@@ -150,11 +150,7 @@ def _reject_constant(name):
 
 
 def _load_json(path):
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(problem(path, "file not found"))
-    if p.stat().st_size > MAX_PLAN_BYTES:
-        raise InputError(problem(path, f"file is larger than {MAX_PLAN_BYTES // 2**20} MiB"))
+    p = checked_file(path, MAX_PLAN_BYTES)
     try:
         return json.loads(p.read_bytes().decode("utf-8"), parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
@@ -195,9 +191,7 @@ def read_plan_geojson(path, table, known_nations) -> Plan:
 
 def read_plan_csv(path, table, known_nations) -> Plan:
     """Read CSV assignments (``phase,sector_id,nation,troops,lead[,locked]``)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(problem(path, "file not found"))
+    p = checked_file(path, MAX_PLAN_BYTES)
     try:
         text = p.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import yaml
 
-from geo.errors import InputError, Problem, problem
+from geo.errors import InputError, Problem, checked_file, problem
 
 MAX_YAML_BYTES = 1024 * 1024
 _MISSING = object()
@@ -25,11 +25,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 def load_yaml(path) -> Any:
     """Parse a YAML file safely (size-capped, no aliases), raising :class:`InputError`."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(problem(path, "file not found"))
-    if p.stat().st_size > MAX_YAML_BYTES:
-        raise InputError(problem(path, f"file is larger than {MAX_YAML_BYTES // 1024} KiB"))
+    p = checked_file(path, MAX_YAML_BYTES)
     try:
         text = p.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:

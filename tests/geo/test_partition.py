@@ -62,3 +62,11 @@ def test_partition_graph_refuses_fewer_parts_than_separate_zone_pieces():
 
 def test_allot_parts_gives_each_piece_one_and_the_rest_by_weight():
     assert allot_parts(np.array([90.0, 10.0]), np.array([100, 100]), 5).tolist() == [4, 1]
+
+
+def test_partition_graph_never_leaves_a_side_too_small_for_its_sectors():
+    # one heavy cell on a path of four: the best-balanced cut (heavy | rest) would give a
+    # single cell to two sectors; the cut must respect cell counts instead
+    labels = partition_graph(np.array([100.0, 1.0, 1.0, 1.0]), grid(1, 4), 3, seed=0)
+    assert sorted(set(labels.tolist())) == [0, 1, 2]
+    assert parts_connected(labels, grid(1, 4), 3)
