@@ -5,6 +5,7 @@ widgets, calls those functions and renders what they return.
 """
 from __future__ import annotations
 
+import html
 import os
 
 import pandas as pd
@@ -12,10 +13,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import InputError
-from geo.zones import held_by_phase
+from planner.check import check
 from planner.derive import scenario_increments
-from planner.inspect import scenario_summary
-from planner.mapview import build_map, sector_display
+from planner.editing import (History, clicked_sector, edit_sector, export_csv, export_geojson,
+                             starting_plan, violation_groups)
+from planner.mapview import build_map, legend_entries, sector_display
+from planner.optimize import solve
+from planner.requirements import sector_table
 from planner.scenario import load_scenario
 
 st.set_page_config(page_title="Withdrawal-Zone Planner", layout="wide")
@@ -23,39 +27,147 @@ st.set_page_config(page_title="Withdrawal-Zone Planner", layout="wide")
 
 @st.cache_resource(show_spinner="Loading scenario ...")
 def cached_scenario(path: str | None):
-    return load_scenario(path)
+    scenario = load_scenario(path)
+    return scenario, sector_table(scenario), scenario_increments(scenario)
 
 
-scenario_dir = os.environ.get("PLANNER_SCENARIO") or None
 try:
-    scenario = cached_scenario(scenario_dir)
+    scenario, table, increments = cached_scenario(os.environ.get("PLANNER_SCENARIO") or None)
 except InputError as exc:
     st.error(f"The scenario cannot be loaded:\n\n{exc}")
     st.stop()
 
+state = st.session_state
+if "history" not in state:
+    state.history = History(starting_plan(scenario, table))
+    state.selected, state.last_click, state.solved = None, None, None
+
+
+def push(plan):
+    state.history = state.history.push(plan)
+
+
+def apply_edit(phase, sector, codes):
+    lead = state[f"lead|{phase}|{sector}"]
+    troops = {c: int(state[f"troops|{phase}|{sector}|{c}"]) for c in codes}
+    push(edit_sector(state.history.present, phase, sector, None if lead == "(none)" else lead,
+                     troops))
+
+
+def toggle_lock(phase, sector):
+    plan = state.history.present
+    locked = state[f"lock|{phase}|{sector}"]
+    push(plan.with_pin(phase, sector) if locked else plan.without_pin(phase, sector))
+
+
+def select(sector):
+    state.selected = sector
+
+
+def optimize(mandate, force, vetoes, least_change):
+    plan = state.history.present
+    with st.spinner("Optimizing ..."):
+        result = solve(scenario, mandate, pins=dict(plan.pins), table=table, time_limit_s=10,
+                       reference=plan if least_change else None, contingents=force, vetoes=vetoes)
+    state.solved = result
+    if result.plan is not None:
+        push(result.plan)
+
+
 st.title("Withdrawal-Zone Planner")
 st.caption(scenario.name)
 
+codes = [c.code for c in scenario.contingents]
 with st.sidebar:
-    phase = st.selectbox("Phase", scenario.phase_numbers,
+    phase = st.selectbox("Phase", scenario.phase_numbers, key="phase",
                          format_func=lambda p: next(x.label for x in scenario.phases if x.phase == p))
-    mandate = st.radio("Mandate", list(scenario.mandates),
+    mandate = st.radio("Mandate", list(scenario.mandates), key="mandate",
                        format_func=lambda k: scenario.mandates[k].label)
+    in_force = st.multiselect("Contingents in the force (what-if)", codes, default=codes,
+                              key="in_force")
+    vetoes_on = st.checkbox("Stakeholder vetoes apply", value=True, key="vetoes_on")
+    left, right = st.columns(2)
+    left.button("Undo", on_click=lambda: setattr(state, "history", state.history.undo()),
+                disabled=not state.history.past, width="stretch")
+    right.button("Redo", on_click=lambda: setattr(state, "history", state.history.redo()),
+                 disabled=not state.history.future, width="stretch")
 
-held = scenario.layers.held[scenario.layers.held["phase"] == phase]
-shown = sector_display(scenario.layers.sectors, phase)
-fmap = build_map(scenario, phase, sectors_shown=shown, increments=scenario_increments(scenario),
-                 held=held)
-st_folium(fmap, key="map", height=600, use_container_width=True, returned_objects=[])
+force = [c for c in scenario.contingents if c.code in in_force]
+vetoes = scenario.vetoes if vetoes_on else ()
+plan = state.history.present
+report = check(plan, scenario, mandate, table=table, contingents=force, vetoes=vetoes)
+requirements = table.requirements(scenario.mandates[mandate])
+open_sectors = table.open_in(phase)
 
-summary = scenario_summary(scenario)
-left, right = st.columns(2)
-with left:
-    st.subheader("Phases")
-    st.dataframe(pd.DataFrame(summary["phases"]), hide_index=True)
-with right:
-    st.subheader("Contingents")
-    st.dataframe(pd.DataFrame(summary["contingents"]), hide_index=True)
+with st.sidebar:
+    least = st.checkbox("Least change from the current plan", value=True, key="least_change")
+    st.button("Optimize", type="primary", width="stretch",
+              on_click=optimize, args=(mandate, force, vetoes, least))
+    st.download_button("Plan (GeoJSON)", export_geojson(plan, table, report, requirements,
+                                                        mandate, codes),
+                       file_name="plan.geojson", mime="application/geo+json")
+    st.download_button("Assignments (CSV)", export_csv(plan, table), file_name="plan.csv",
+                       mime="text/csv")
+
+totals = report.totals()
+st.markdown(f"**{totals['hard']} hard** and **{totals['soft']} soft** violations under "
+            f"{html.escape(scenario.mandates[mandate].label)}.")
+if state.solved is not None:
+    r = state.solved
+    if r.plan is not None:
+        st.success(f"Optimizer: {r.status}, gap {r.gap:.1%}, {r.seconds:.1f} s.")
+    else:
+        st.error(f"Optimizer: {r.status} after {r.seconds:.1f} s. "
+                 + (r.explanation.text() if r.explanation else ""))
+
+map_col, panel = st.columns([3, 2])
+with map_col:
+    shown = sector_display(table.sectors, phase, plan, report, requirements)
+    held = scenario.layers.held[scenario.layers.held["phase"] == phase]
+    fmap = build_map(scenario, phase, sectors_shown=shown, increments=increments, held=held)
+    clicked = st_folium(fmap, key="map", height=560, use_container_width=True,
+                        returned_objects=["last_active_drawing"])
+    click = clicked_sector(clicked, open_sectors)
+    if click and clicked != state.last_click:
+        state.last_click, state.selected = clicked, click
+
+with panel:
+    legend = legend_entries(scenario, {a.lead for a in plan.phase(phase) if a.lead})
+    st.markdown(" ".join(f'<span style="background:{colour};padding:0 .6em">&nbsp;</span> '
+                         f"{html.escape(code)} ({html.escape(name)})"
+                         for code, name, colour in legend), unsafe_allow_html=True)
+    if state.selected not in open_sectors:
+        state.selected = open_sectors[0] if open_sectors else None
+    sector = st.selectbox("Sector", open_sectors, key="selected")
+    if sector:
+        a = plan.get(phase, sector)
+        need = requirements[(phase, sector)]
+        st.caption(f"needs {need.troops:,} troops; tasks: {', '.join(sorted(need.tasks))}")
+        options = ["(none)"] + codes
+        st.selectbox("Lead nation", options, index=options.index(a.lead or "(none)"),
+                     key=f"lead|{phase}|{sector}", on_change=apply_edit,
+                     args=(phase, sector, codes))
+        for code in codes:
+            st.number_input(f"{code} troops", min_value=0, step=scenario.troop_unit,
+                            value=int(a.troops.get(code, 0)), key=f"troops|{phase}|{sector}|{code}",
+                            on_change=apply_edit, args=(phase, sector, codes))
+        st.checkbox("Lock this sector (the optimizer keeps it)", value=(phase, sector) in plan.pins,
+                    key=f"lock|{phase}|{sector}", on_change=toggle_lock, args=(phase, sector))
+
+st.subheader("Violations")
+for severity, items in violation_groups(report, phase).items():
+    st.markdown(f"**{severity.capitalize()}** ({len(items)})")
+    for i, v in enumerate(items):
+        label = f"{v.rule_id}: {v.message}"
+        if v.sector:
+            st.button(label, key=f"v|{severity}|{i}", on_click=select, args=(v.sector,))
+        else:
+            st.markdown(f"- {html.escape(label)}")
+
+st.subheader("Assignments")
+rows = [{"sector": s, "lead": plan.get(phase, s).lead, "troops": plan.get(phase, s).total,
+         "required": requirements[(phase, s)].troops} for s in open_sectors]
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 st.divider()
 st.caption(scenario.disclaimer)

@@ -6,13 +6,24 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def test_app_opens_on_the_bundled_scenario_with_its_disclaimer():
+def open_app():
     at = AppTest.from_file(APP, default_timeout=120).run()
-    assert not at.exception
+    assert not at.exception, at.exception
+    return at
+
+
+def hard_count(at):
+    text = next(m.value for m in at.markdown if "hard** and" in m.value)
+    return int(text.split("**")[1].split()[0])
+
+
+def test_app_opens_on_the_bundled_scenario_with_its_disclaimer():
+    at = open_app()
     assert at.title[0].value == "Withdrawal-Zone Planner"
     assert any("ILLUSTRATIVE" in c.value for c in at.caption)
-    assert at.selectbox[0].options == ["Phase 1: yellow line", "Phase 2",
-                                       "Phase 3: security perimeter"]
+    assert at.selectbox(key="phase").options == ["Phase 1: yellow line", "Phase 2",
+                                                 "Phase 3: security perimeter"]
+    assert hard_count(at) > 0  # the example plan breaks rules
 
 
 def test_app_shows_a_clear_error_for_a_broken_scenario(tmp_path, monkeypatch):
@@ -21,3 +32,42 @@ def test_app_shows_a_clear_error_for_a_broken_scenario(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "invalid YAML" in at.error[0].value
+
+
+def test_selecting_a_sector_and_changing_its_lead_updates_violations_and_undo_restores():
+    at = open_app()
+    before = hard_count(at)
+    at.selectbox(key="selected").select("P1-S12").run()  # TUR leads it: vetoed
+    at.selectbox(key="lead|1|P1-S12").select("IDN").run()
+    at.number_input(key="troops|1|P1-S12|TUR").set_value(0).run()
+    at.number_input(key="troops|1|P1-S12|IDN").set_value(300).run()
+    assert not at.exception
+    after = hard_count(at)
+    assert after < before
+    assert not any("TUR in P1-S12 (phase 1)" in b.label for b in at.button)
+    for _ in range(3):
+        next(b for b in at.button if b.label == "Undo").click().run()
+    assert any("TUR in P1-S12 (phase 1)" in b.label for b in at.button)
+    assert hard_count(at) == before
+
+
+def test_choosing_a_violation_selects_its_sector():
+    at = open_app()
+    veto = next(b for b in at.button if "P1-S12" in b.label and "vetoed" in b.label)
+    veto.click().run()
+    assert at.selectbox(key="selected").value == "P1-S12"
+
+
+def test_optimize_replaces_the_plan_with_one_that_keeps_every_hard_rule():
+    at = open_app()
+    next(b for b in at.button if b.label == "Optimize").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Optimizer: ") and "gap" in s.value for s in at.success)
+    assert hard_count(at) == 0
+
+
+def test_optimize_under_chapter_vii_explains_why_no_plan_exists():
+    at = open_app()
+    at.radio(key="mandate").set_value("chapter-vii").run()
+    next(b for b in at.button if b.label == "Optimize").click().run()
+    assert any("disarmament" in e.value for e in at.error)
