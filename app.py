@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 from geo.errors import InputError
 from planner.check import check
 from planner.derive import scenario_increments
-from planner.editing import (History, clicked_sector, edit_sector, export_csv, export_geojson,
+from planner.editing import (CLICK_OBJECTS, History, clicked_sector, edit_sector, export_csv, export_geojson,
                              starting_plan, violation_groups)
 from planner.mapview import build_map, legend_entries, sector_display
 from planner.optimize import solve
@@ -126,7 +126,7 @@ with map_col:
     held = scenario.layers.held[scenario.layers.held["phase"] == phase]
     fmap = build_map(scenario, phase, sectors_shown=shown, increments=increments, held=held)
     clicked = st_folium(fmap, key="map", height=560, use_container_width=True,
-                        returned_objects=["last_active_drawing"])
+                        returned_objects=CLICK_OBJECTS)
     click = clicked_sector(clicked, open_sectors)
     if click and clicked != state.last_click:
         state.last_click, state.selected = clicked, click

@@ -4,6 +4,7 @@ No Streamlit here; ``app.py`` wires these to widgets, and tests call them direct
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -40,15 +41,25 @@ class History:
         return History(self.future[0], self.past + (self.present,), self.future[1:])
 
 
-def clicked_sector(map_state, open_sectors) -> str | None:
-    """The sector id of the feature last clicked on the map, if it is an open sector.
+CLICK_OBJECTS = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing"]
 
-    ``map_state`` is what ``st_folium`` returns (``last_active_drawing`` holds the clicked
-    feature); anything else, such as a click on the territory or a crossing, gives None.
+
+def clicked_sector(map_state, open_sectors) -> str | None:
+    """The open sector last clicked on the map, or None.
+
+    ``map_state`` is what ``st_folium`` returns. A click on a GeoJSON path fills
+    ``last_object_clicked_tooltip`` (the sector tooltip names its id); some builds also give
+    the clicked feature in ``last_active_drawing``. A click elsewhere (territory, crossing,
+    background) names no open sector and gives None.
     """
-    feature = (map_state or {}).get("last_active_drawing") or {}
+    state = map_state or {}
+    open_ = set(open_sectors)
+    feature = state.get("last_active_drawing") or {}
     sector = (feature.get("properties") or {}).get("sector_id")
-    return sector if sector in set(open_sectors) else None
+    if sector in open_:
+        return sector
+    words = re.findall(r"[^\s:;,]+", state.get("last_object_clicked_tooltip") or "")
+    return next((w for w in words if w in open_), None)
 
 
 def violation_groups(report, phase: int) -> dict[str, list]:

@@ -16,11 +16,15 @@ def test_history_undoes_and_redoes_edits_in_order():
     assert History(a).undo().present == a and History(a).redo().present == a
 
 
-def test_clicked_sector_reads_the_feature_and_ignores_other_layers():
-    state = {"last_active_drawing": {"properties": {"sector_id": "P1-S02"}}}
-    assert clicked_sector(state, ["P1-S01", "P1-S02"]) == "P1-S02"
-    assert clicked_sector(state, ["P1-S01"]) is None  # not open in this phase
-    assert clicked_sector({"last_active_drawing": {"properties": {"name": "coast"}}}, ["P1-S01"]) is None
+def test_clicked_sector_reads_the_tooltip_or_feature_and_ignores_other_layers():
+    tooltip = {"last_object_clicked_tooltip": "sector P1-S02 lead TUR troops 300 required 263",
+               "last_active_drawing": None}
+    assert clicked_sector(tooltip, ["P1-S01", "P1-S02"]) == "P1-S02"
+    assert clicked_sector(tooltip, ["P1-S01"]) is None  # not open in this phase
+    feature = {"last_active_drawing": {"properties": {"sector_id": "P1-S01"}}}
+    assert clicked_sector(feature, ["P1-S01"]) == "P1-S01"
+    held = {"last_object_clicked_tooltip": "held area Phase 1: the yellow line"}
+    assert clicked_sector(held, ["P1-S01"]) is None
     assert clicked_sector(None, ["P1-S01"]) is None
 
 

@@ -1,0 +1,139 @@
+"""The app in a real Chromium, driven by Playwright (Debian's chromium; never `playwright install`)."""
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parents[1]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)",
+                    pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests",
+                allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("app") / "streamlit.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true"], cwd=ROOT, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("the app did not start within 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    log.close()
+
+
+@pytest.fixture
+def page(app_url, tmp_path):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1500, "height": 1100},
+                                      accept_downloads=True)
+        pg = context.new_page()
+        pg.requests = []
+        pg.on("request", lambda r: pg.requests.append(r.url))
+        pg.goto(app_url)
+        yield pg
+        browser.close()
+
+
+def map_frame(page):
+    for _ in range(120):
+        for frame in page.frames:
+            try:
+                if frame.query_selector("path.leaflet-interactive"):
+                    return frame
+            except Exception:
+                pass
+        page.wait_for_timeout(500)
+    raise AssertionError("no Leaflet map appeared")
+
+
+def sector_path(page, sector_id, attempts=10):
+    """The map path of a sector, found by hovering paths until its tooltip names it.
+
+    Retries while the map re-renders (its iframe document is replaced after each edit).
+    """
+    for _ in range(attempts):
+        try:
+            frame = map_frame(page)
+            frame.wait_for_selector("path.leaflet-interactive", state="attached")
+            for path in frame.query_selector_all("path.leaflet-interactive"):
+                try:
+                    path.hover(timeout=1000)
+                except Exception:
+                    continue
+                tip = frame.query_selector(".leaflet-tooltip")
+                if tip and re.search(rf"\b{sector_id}\b", tip.inner_text()):
+                    return frame, path
+        except Exception:  # the document went away mid-search: look again
+            pass
+        page.wait_for_timeout(1000)
+    raise AssertionError(f"no sector {sector_id} on the map")
+
+
+def hard_violations(page) -> int:
+    text = page.get_by_text(re.compile(r"\d+ hard and \d+ soft violations")).first.inner_text()
+    return int(text.split()[0])
+
+
+def test_click_sector_change_lead_see_map_and_violations_change_and_download(page, tmp_path):
+    page.get_by_text(re.compile(r"hard and \d+ soft violations")).first.wait_for()
+    before = hard_violations(page)
+    frame, path = sector_path(page, "P1-S12")
+    colour = path.get_attribute("fill")
+    path.click(force=True)  # a real click; force skips waiting out the sticky tooltip
+    expect(page.get_by_role("combobox", name="Sector")).to_have_value("P1-S12", timeout=20_000)
+    page.get_by_role("combobox", name="Lead nation").click()
+    page.get_by_role("option", name="IDN", exact=True).click()
+    page.wait_for_function(
+        "n => !document.body.innerText.includes(n + ' hard and')", arg=str(before),
+        timeout=30_000)
+    assert hard_violations(page) != before
+    frame, path = sector_path(page, "P1-S12")
+    assert path.get_attribute("fill") != colour
+    with page.expect_download() as download:
+        page.get_by_text("Plan (GeoJSON)").click()
+    target = tmp_path / "plan.geojson"
+    download.value.save_as(target)
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    row = next(f["properties"] for f in doc["features"]
+               if f["properties"]["sector_id"] == "P1-S12" and f["properties"]["phase"] == 1)
+    assert row["lead"] == "IDN"
+    outside = [u for u in page.requests if not u.startswith(("http://127.0.0.1", "data:", "blob:"))]
+    assert outside == []
