@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-sectors bench-check bench-solve clean setup
+.PHONY: run test bench bench-sectors bench-check bench-solve bench-app screenshot clean setup
 
 setup: $(STAMP)
 
@@ -27,7 +27,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(BENCH_STAMP)
 
-bench: bench-sectors bench-check bench-solve
+bench: bench-sectors bench-check bench-solve bench-app
 
 bench-sectors: $(BENCH_STAMP)
 	$(BIN)/python bench/sectors.py
@@ -37,6 +37,12 @@ bench-check: $(STAMP)
 
 bench-solve: $(STAMP)
 	$(BIN)/python bench/solve.py
+
+bench-app: $(STAMP)
+	$(BIN)/python bench/app.py
+
+screenshot: $(STAMP)
+	$(BIN)/python bench/screenshot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -15,8 +15,9 @@ from streamlit_folium import st_folium
 from geo.errors import InputError
 from planner.check import check
 from planner.derive import scenario_increments
-from planner.editing import (CLICK_OBJECTS, History, clicked_sector, edit_sector, export_csv, export_geojson,
-                             starting_plan, violation_groups)
+from planner.editing import (CLICK_OBJECTS, History, clicked_sector, edit_sector, export_csv,
+                             export_geojson, export_gpkg, export_png, import_plan,
+                             phase_rows, plan_from_rows, starting_plan, violation_groups)
 from planner.mapview import build_map, legend_entries, sector_display
 from planner.optimize import solve
 from planner.requirements import sector_table
@@ -108,6 +109,20 @@ with st.sidebar:
                        file_name="plan.geojson", mime="application/geo+json")
     st.download_button("Assignments (CSV)", export_csv(plan, table), file_name="plan.csv",
                        mime="text/csv")
+    st.download_button("All layers (GeoPackage)",
+                       lambda: export_gpkg(scenario, plan, table, report, requirements, mandate),
+                       file_name="planner.gpkg", mime="application/geopackage+sqlite3")
+    st.download_button("Briefing map (PNG)", lambda: export_png(scenario, plan, table, phase, report),
+                       file_name=f"phase-{phase}.png", mime="image/png")
+    upload = st.file_uploader("Import a plan (GeoJSON or CSV)", type=["geojson", "json", "csv"],
+                              key="upload")
+    if upload is not None and state.get("imported") != upload.file_id:
+        state.imported = upload.file_id
+        try:
+            push(import_plan(upload.name, upload.getvalue(), table, codes))
+            st.success(f"Imported {upload.name}.")
+        except InputError as exc:
+            st.error(f"Nothing was imported:\n\n{exc}")
 
 totals = report.totals()
 st.markdown(f"**{totals['hard']} hard** and **{totals['soft']} soft** violations under "
@@ -165,9 +180,22 @@ for severity, items in violation_groups(report, phase).items():
             st.markdown(f"- {html.escape(label)}")
 
 st.subheader("Assignments")
-rows = [{"sector": s, "lead": plan.get(phase, s).lead, "troops": plan.get(phase, s).total,
-         "required": requirements[(phase, s)].troops} for s in open_sectors]
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.caption("Edit leads and troops for many sectors at once; every change is validated and "
+           "checked like any other edit.")
+rows = phase_rows(plan, phase, open_sectors, codes, requirements)
+edited = st.data_editor(
+    pd.DataFrame(rows), hide_index=True, width="stretch", disabled=["sector", "required"],
+    key=f"table|{phase}|{len(state.history.past)}",
+    column_config={"lead": st.column_config.SelectboxColumn("lead", options=[""] + codes),
+                   **{c: st.column_config.NumberColumn(c, min_value=0, step=scenario.troop_unit)
+                      for c in codes}})
+changed = edited.to_dict(orient="records")
+if changed != rows:
+    try:
+        push(plan_from_rows(plan, phase, changed, codes))
+        st.rerun()
+    except InputError as exc:
+        st.error(f"The table was not applied:\n\n{exc}")
 
 st.divider()
 st.caption(scenario.disclaimer)

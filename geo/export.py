@@ -75,11 +75,16 @@ def write_geojson(frame: gpd.GeoDataFrame, path, *, name: str | None = None) -> 
     write_text_atomic(path, geojson_text(frame, name=name))
 
 
+GPKG_VERSION = "1.3"  # read by every GDAL in use without a version warning
+
+
 def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path) -> None:
-    """Write named layers into one GeoPackage at ``path``, atomically."""
+    """Write named layers into one GeoPackage 1.3 at ``path``, atomically."""
     with atomic_path(path) as tmp:
-        for layer, frame in layers.items():
-            frame.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
+        for i, (layer, frame) in enumerate(layers.items()):
+            options = {"VERSION": GPKG_VERSION} if i == 0 else {}  # set when the file is made
+            frame.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio",
+                          dataset_options=options)
 
 
 def write_layer(frame: gpd.GeoDataFrame, path, *, name: str | None = None) -> None:

@@ -101,3 +101,130 @@ def export_geojson(plan, table, report, requirements, mandate, codes) -> bytes:
 def export_csv(plan, table) -> bytes:
     """CSV assignments, for download."""
     return plan_csv(plan, table).encode("utf-8")
+
+
+def export_gpkg(scenario, plan, table, report, requirements, mandate) -> bytes:
+    """Every layer plus the plan, as one GeoPackage (metric CRS), for download."""
+    import tempfile
+
+    from geo.export import write_gpkg
+    from planner.derive import scenario_increments
+    from planner.planfile import plan_frame
+    layers = scenario.layers
+    frames = {"territory": layers.territory, "held": layers.held,
+              "increments": scenario_increments(scenario), "population": layers.population,
+              "places": layers.places, "borders": layers.borders, "sectors": table.sectors,
+              "plan": plan_frame(plan, table, report=report, requirements=requirements,
+                                 mandate=mandate)}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "planner.gpkg"
+        write_gpkg(frames, path)
+        return path.read_bytes()
+
+
+def export_png(scenario, plan, table, phase: int, report=None) -> bytes:
+    """A briefing map of one phase as PNG: sectors coloured by lead, held area, crossings."""
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from planner.mapview import HARD_OUTLINE, NO_LEAD, lead_colours
+    colours = lead_colours(c.code for c in scenario.contingents)
+    open_ = table.sectors[table.sectors["phase"] <= phase]
+    hard = report.hard_keys() if report is not None else set()
+    fig, ax = plt.subplots(figsize=(7, 9), dpi=120)
+    scenario.layers.territory.plot(ax=ax, color="#f5f1e6", edgecolor="#555555")
+    scenario.layers.held[scenario.layers.held["phase"] == phase].plot(ax=ax, color="#9e9e9e")
+    for sid, geom in zip(open_["sector_id"], open_.geometry):
+        lead = plan.get(phase, sid).lead
+        edge = HARD_OUTLINE if (phase, sid) in hard else "#333333"
+        ax.add_patch(_patch(geom, colours.get(lead, NO_LEAD), edge))
+        c = geom.representative_point()
+        ax.annotate(f"{sid}\n{lead or '-'}", (c.x, c.y), ha="center", va="center", fontsize=6)
+    crossings = scenario.layers.crossings
+    ax.scatter(crossings.geometry.x, crossings.geometry.y, s=25, c="#ffd92f", edgecolors="k",
+               zorder=5)
+    label = next(p.label for p in scenario.phases if p.phase == phase)
+    ax.set_title(f"{scenario.name}: {label}", fontsize=9)
+    ax.set_axis_off()
+    out = io.BytesIO()
+    fig.savefig(out, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def _patch(geom, face, edge):
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+    import numpy as np
+    import shapely
+    verts, codes = [], []
+    for poly in shapely.get_parts(geom):
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)
+            verts += xy.tolist()
+            codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(xy) - 2) + [MplPath.CLOSEPOLY]
+    return PathPatch(MplPath(verts, codes), facecolor=face, edgecolor=edge, linewidth=0.8)
+
+
+def import_plan(name: str, data: bytes, table, codes) -> Plan:
+    """Read an uploaded plan (GeoJSON or CSV by name); :class:`InputError` names the problem."""
+    import tempfile
+    suffix = ".csv" if name.lower().endswith(".csv") else ".geojson"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(name).name
+        path = path.with_suffix(suffix) if path.suffix.lower() not in (".csv", ".geojson", ".json") else path
+        path.write_bytes(data)
+        try:
+            return read_plan(path, table, codes)
+        except InputError as exc:
+            shown = [replace(p, file=name) for p in exc.problems]  # the name the user knows
+            raise InputError(shown) from None
+
+
+def phase_rows(plan: Plan, phase: int, sectors, codes, requirements) -> list[dict]:
+    """One editable row per open sector of ``phase``: lead, troops of each contingent."""
+    rows = []
+    for s in sectors:
+        a = plan.get(phase, s)
+        row = {"sector": s, "required": requirements[(phase, s)].troops, "lead": a.lead or ""}
+        row.update({c: int(a.troops.get(c, 0)) for c in codes})
+        rows.append(row)
+    return rows
+
+
+def plan_from_rows(plan: Plan, phase: int, rows: list[dict], codes) -> Plan:
+    """The plan with ``phase`` replaced by edited rows, validated like any other input.
+
+    Raises
+    ------
+    InputError
+        Every unknown sector or lead, or troop figure that is not a whole number >= 0,
+        naming the row and column.
+    """
+    from geo.errors import problem
+    problems, new = [], plan
+    open_ = {k[1] for k in plan.assignments if k[0] == phase}
+    for i, row in enumerate(rows):
+        sector = row.get("sector")
+        lead = (row.get("lead") or "").strip() or None
+        if lead is not None and lead not in codes:
+            problems.append(problem("assignments table", "unknown nation", feature=f"row {i}",
+                                    feature_id=sector, field="lead", value=lead))
+        troops = {}
+        for c in codes:
+            value = row.get(c, 0)
+            if value is None or value != value:
+                value = 0
+            if not float(value).is_integer() or value < 0:
+                problems.append(problem("assignments table", "must be a whole number of "
+                                        "troops, 0 or more", feature=f"row {i}",
+                                        feature_id=sector, field=c, value=value))
+                continue
+            troops[c] = int(value)
+        new = edit_sector(new, phase, sector, lead, {c: max(t, 0) for c, t in troops.items()})
+    if problems:
+        raise InputError(problems)
+    return new

@@ -10,6 +10,7 @@ from typing import Iterable
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from geo.layers import WGS84
@@ -47,8 +48,11 @@ def display_frame(frame: gpd.GeoDataFrame, *, simplify_m: float = SIMPLIFY_M,
     out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs)).to_crs(WGS84)
     out = out.set_geometry(shapely.set_precision(out.geometry.values, 10.0 ** -decimals))
     for col in out.columns:
-        if col != out.geometry.name and out[col].dtype == object:
-            out[col] = out[col].map(lambda v: html.escape(str(v)) if v is not None else "")
+        if col == out.geometry.name:
+            continue
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: html.escape(str(v)) if isinstance(v, str) else
+                                    ("" if v is None or v != v else v))
     return out
 
 
@@ -98,10 +102,11 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
     _geojson(territory, "territory", lambda f: {"color": "#555", "weight": 1,
                                                  "fillColor": "#f5f1e6", "fillOpacity": 0.6}).add_to(m)
     if held is not None:
-        _geojson(display_frame(held), f"held area (phase {phase})",
+        shown_held = display_frame(held)
+        _geojson(shown_held, f"held area (phase {phase})",
                  lambda f: {"color": "#7f7f7f", "weight": 1, "fillColor": "#7f7f7f",
                             "fillOpacity": 0.45, "dashArray": "4"},
-                 tooltip=folium.GeoJsonTooltip(["label"], aliases=["held area"])).add_to(m)
+                 tooltip=_tooltip(shown_held, ["phase", "label"])).add_to(m)
     if increments is not None:
         _geojson(display_frame(increments), "vacated increments",
                  lambda f: {"color": "#2b8cbe", "weight": 2, "fill": False}, show=False).add_to(m)
@@ -111,6 +116,12 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
     _crossings_layer(display_frame(layers.crossings, simplify_m=0)).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
+
+
+def _tooltip(frame, fields):
+    """A tooltip of the wanted fields that the layer has (scenario layers differ)."""
+    present = [f for f in fields if f in frame.columns]
+    return folium.GeoJsonTooltip(present) if present else None
 
 
 def _sector_layer(frame, colours):
@@ -129,7 +140,7 @@ def _borders_layer(frame):
         coast = feature["properties"].get("kind") == "coast"
         return {"color": "#3182bd" if coast else "#000000", "weight": 3 if coast else 2}
     return _geojson(frame, "borders and coast", style,
-                    tooltip=folium.GeoJsonTooltip(["name", "kind"]))
+                    tooltip=_tooltip(frame, ["name", "kind", "neighbour"]))
 
 
 def _crossings_layer(frame):

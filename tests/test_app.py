@@ -71,3 +71,13 @@ def test_optimize_under_chapter_vii_explains_why_no_plan_exists():
     at.radio(key="mandate").set_value("chapter-vii").run()
     next(b for b in at.button if b.label == "Optimize").click().run()
     assert any("disarmament" in e.value for e in at.error)
+
+
+def test_assignment_table_lists_the_phase_sectors_with_leads_and_troops():
+    # AppTest shows st.data_editor as a read-only frame; edits are covered through
+    # planner.editing.plan_from_rows in tests/planner/test_editing.py
+    at = open_app()
+    frame = at.dataframe[0].value
+    assert frame["sector"].tolist()[:2] == ["P1-S01", "P1-S02"] and len(frame) == 12
+    row = frame.set_index("sector").loc["P1-S12"]
+    assert row["lead"] == "TUR" and row["TUR"] == 300

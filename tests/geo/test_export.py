@@ -43,8 +43,11 @@ def test_failed_write_leaves_existing_file_untouched(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["keep.geojson"]
 
 
-def test_write_gpkg_holds_every_layer(tmp_path):
+def test_write_gpkg_holds_every_layer_as_geopackage_1_3(tmp_path):
+    import sqlite3
     write_gpkg({"sectors": MINI_LAYERS["sectors"](), "held": MINI_LAYERS["held"]()},
                tmp_path / "all.gpkg")
     names = [n for n, _ in pyogrio.list_layers(tmp_path / "all.gpkg")]
     assert names == ["sectors", "held"]
+    with sqlite3.connect(tmp_path / "all.gpkg") as db:
+        assert db.execute("pragma user_version").fetchone()[0] == 10300

@@ -48,3 +48,58 @@ def test_starting_plan_is_the_bundled_example_and_exports_as_csv(gaza):
     plan = starting_plan(gaza, table)
     assert plan.get(1, "P1-S12").lead == "TUR"
     assert export_csv(plan, table).decode().startswith("phase,sector_id,nation,troops,lead")
+
+
+def test_export_gpkg_holds_every_layer_and_the_plan(gaza, tmp_path):
+    import pyogrio
+    from planner.editing import export_gpkg
+    table = sector_table(gaza)
+    plan = starting_plan(gaza, table)
+    report = check(plan, gaza, "chapter-vi", table=table)
+    path = tmp_path / "all.gpkg"
+    path.write_bytes(export_gpkg(gaza, plan, table, report,
+                                 table.requirements(gaza.mandates["chapter-vi"]), "chapter-vi"))
+    names = [n for n, _ in pyogrio.list_layers(path)]
+    assert names == ["territory", "held", "increments", "population", "places", "borders",
+                     "sectors", "plan"]
+    plan_rows = pyogrio.read_dataframe(path, layer="plan")
+    assert len(plan_rows) == len(table.keys) and "status" in plan_rows.columns
+
+
+def test_export_png_is_a_png_picture(gaza):
+    from planner.editing import export_png
+    table = sector_table(gaza)
+    data = export_png(gaza, starting_plan(gaza, table), table, 3)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_import_plan_names_the_uploaded_file_in_errors(gaza):
+    from geo.errors import InputError
+    from planner.editing import import_plan
+    table = sector_table(gaza)
+    codes = [c.code for c in gaza.contingents]
+    good = export_csv(starting_plan(gaza, table), table)
+    assert import_plan("mine.csv", good, table, codes).get(1, "P1-S12").lead == "TUR"
+    with pytest.raises(InputError, match=r"mine\.csv: feature 0 \(id 'P1-S01'\): field 'troops_XX'"):
+        import_plan("mine.csv", b"phase,sector_id,nation,troops,lead\n1,P1-S01,XX,5,true\n",
+                    table, codes)
+
+
+def test_bulk_rows_round_trip_and_bad_cells_are_refused_naming_row_and_column(gaza):
+    from geo.errors import InputError
+    from planner.editing import phase_rows, plan_from_rows
+    table = sector_table(gaza)
+    codes = [c.code for c in gaza.contingents]
+    plan = starting_plan(gaza, table)
+    reqs = table.requirements(gaza.mandates["chapter-vi"])
+    rows = phase_rows(plan, 1, table.open_in(1), codes, reqs)
+    assert plan_from_rows(plan, 1, rows, codes) == plan
+    rows[11].update(lead="IDN", TUR=0, IDN=300)
+    edited = plan_from_rows(plan, 1, rows, codes)
+    assert edited.get(1, "P1-S12").lead == "IDN" and dict(edited.get(1, "P1-S12").troops) == {"IDN": 300}
+    rows[0]["lead"], rows[1]["PAK"] = "XXX", -50
+    with pytest.raises(InputError) as err:
+        plan_from_rows(plan, 1, rows, codes)
+    text = str(err.value)
+    assert "row 0 (id 'P1-S01'): field 'lead': value 'XXX': unknown nation" in text
+    assert "row 1 (id 'P1-S02'): field 'PAK': value -50: must be a whole number" in text

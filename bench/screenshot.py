@@ -1,0 +1,26 @@
+"""Make the README's screenshot of the app: ``make screenshot`` writes docs/app.png."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.browser import ROOT, chromium_page, map_frame, running_app  # noqa: E402
+
+
+def main(out=ROOT / "docs" / "app.png"):
+    with running_app() as url, chromium_page(1500, 1000) as page:
+        page.goto(url)
+        map_frame(page)
+        page.get_by_role("combobox", name="Phase").click()
+        page.get_by_role("option", name="Phase 3: security perimeter").click()
+        page.wait_for_timeout(1500)
+        map_frame(page)
+        page.wait_for_timeout(1500)
+        out.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(out))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
