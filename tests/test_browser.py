@@ -115,10 +115,17 @@ def hard_violations(page) -> int:
 def test_click_sector_change_lead_see_map_and_violations_change_and_download(page, tmp_path):
     page.get_by_text(re.compile(r"hard and \d+ soft violations")).first.wait_for()
     before = hard_violations(page)
-    frame, path = sector_path(page, "P1-S12")
-    colour = path.get_attribute("fill")
-    path.click(force=True)  # a real click; force skips waiting out the sticky tooltip
-    expect(page.get_by_role("combobox", name="Sector")).to_have_value("P1-S12", timeout=20_000)
+    sector_box = page.get_by_role("combobox", name="Sector")
+    for attempt in range(4):  # the first rerun can replace the map under the pointer
+        frame, path = sector_path(page, "P1-S12")
+        colour = path.get_attribute("fill")
+        path.click(force=True)  # a real click; force skips waiting out the sticky tooltip
+        try:
+            expect(sector_box).to_have_value("P1-S12", timeout=10_000)
+            break
+        except AssertionError:
+            if attempt == 3:
+                raise
     page.get_by_role("combobox", name="Lead nation").click()
     page.get_by_role("option", name="IDN", exact=True).click()
     page.wait_for_function(
