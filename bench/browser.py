@@ -35,6 +35,8 @@ def running_app(scenario: str | None = None):
                 break
             except OSError:
                 time.sleep(0.2)
+        else:
+            raise RuntimeError(f"the app did not answer on {url} within 60 s")
         yield url
     finally:
         proc.terminate()
@@ -53,7 +55,7 @@ def chromium_page(width=1500, height=1100):
             browser.close()
 
 
-def map_frame(page, timeout_s=120):
+def map_frame(page, timeout_s=60):
     """The frame holding the Leaflet map, once its paths are drawn."""
     deadline = time.time() + timeout_s
     while time.time() < deadline:

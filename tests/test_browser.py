@@ -2,19 +2,11 @@
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ROOT = Path(__file__).resolve().parents[1]
+from bench.browser import ARGS, CHROMIUM, map_frame, running_app
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -28,34 +20,10 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("app") / "streamlit.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.headless", "true"], cwd=ROOT, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+def app_url():
+    with running_app() as url:
+        yield url
 
 
 @pytest.fixture
@@ -70,18 +38,6 @@ def page(app_url, tmp_path):
         pg.goto(app_url)
         yield pg
         browser.close()
-
-
-def map_frame(page):
-    for _ in range(120):
-        for frame in page.frames:
-            try:
-                if frame.query_selector("path.leaflet-interactive"):
-                    return frame
-            except Exception:
-                pass
-        page.wait_for_timeout(500)
-    raise AssertionError("no Leaflet map appeared")
 
 
 def sector_path(page, sector_id, attempts=10):
