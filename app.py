@@ -17,7 +17,9 @@ from planner.check import check
 from planner.derive import scenario_increments
 from planner.editing import (CLICK_OBJECTS, History, clicked_sector, edit_sector, export_csv,
                              export_geojson, export_gpkg, export_png, import_plan,
-                             phase_rows, plan_from_rows, starting_plan, violation_groups)
+                             phase_rows, plan_from_rows, plan_without_sectors,
+                             regenerate_sectors, starting_plan, violation_groups)
+from geo.partition import PartitionError
 from planner.mapview import build_map, legend_entries, sector_display
 from planner.optimize import solve
 from planner.requirements import sector_table
@@ -32,6 +34,11 @@ def cached_scenario(path: str | None):
     return scenario, sector_table(scenario), scenario_increments(scenario)
 
 
+@st.cache_resource(show_spinner="Measuring the new sectors ...")
+def recut_table(key: str, _scenario, _sectors):
+    return sector_table(_scenario, _sectors)
+
+
 try:
     scenario, table, increments = cached_scenario(os.environ.get("PLANNER_SCENARIO") or None)
 except InputError as exc:
@@ -42,6 +49,9 @@ state = st.session_state
 if "history" not in state:
     state.history = History(starting_plan(scenario, table))
     state.selected, state.last_click, state.solved = None, None, None
+    state.sectors, state.sectors_key, state.recut_error = None, "", None
+if state.sectors is not None:
+    table = recut_table(state.sectors_key, scenario, state.sectors)
 
 
 def push(plan):
@@ -63,6 +73,20 @@ def toggle_lock(phase, sector):
 
 def select(sector):
     state.selected = sector
+
+
+def recut(phase, sectors, count, balance):
+    """Cut the phase's sectors again; their old assignments go, the history starts anew."""
+    old = sectors[sectors["phase"] == phase]["sector_id"].tolist()
+    try:
+        state.sectors = regenerate_sectors(scenario, sectors, phase, int(count), balance=balance)
+    except (InputError, PartitionError) as exc:
+        state.recut_error = str(exc)
+        return
+    state.recut_error = None
+    state.sectors_key += f"|{phase}:{count}:{balance}"
+    state.history = History(plan_without_sectors(state.history.present, old))
+    state.selected = None
 
 
 def optimize(mandate, force, vetoes, least_change):
@@ -87,6 +111,16 @@ with st.sidebar:
     in_force = st.multiselect("Contingents in the force (what-if)", codes, default=codes,
                               key="in_force")
     vetoes_on = st.checkbox("Stakeholder vetoes apply", value=True, key="vetoes_on")
+    with st.expander("Sectors"):
+        shown_count = int((table.sectors["phase"] == phase).sum())
+        count = st.number_input("Sectors in this phase", min_value=1, value=shown_count,
+                                key=f"count|{phase}|{state.sectors_key}")
+        balance = st.radio("Balance by", ["population", "area"], horizontal=True, key="balance")
+        st.button("Re-cut this phase's sectors", on_click=recut,
+                  args=(phase, table.sectors, count, balance))
+        st.caption("Assignments in the re-cut sectors are cleared; undo history restarts.")
+        if state.recut_error:
+            st.error(state.recut_error)
     left, right = st.columns(2)
     left.button("Undo", on_click=lambda: setattr(state, "history", state.history.undo()),
                 disabled=not state.history.past, width="stretch")

@@ -41,11 +41,11 @@ def scenario_sectors(scenario, counts: Mapping[int, int], *, balance: str = "pop
     """The full sector layer: the union of every phase's partition."""
     frames = [sectors_for_phase(scenario, p, counts[p], balance=balance, seed=seed,
                                 progress=progress) for p in scenario.phase_numbers]
-    return _crossings_over_layer(gpd.GeoDataFrame(pd.concat(frames, ignore_index=True),
+    return crossings_over_layer(gpd.GeoDataFrame(pd.concat(frames, ignore_index=True),
                                                   crs=scenario.crs), scenario)
 
 
-def _crossings_over_layer(sectors: gpd.GeoDataFrame, scenario) -> gpd.GeoDataFrame:
+def crossings_over_layer(sectors: gpd.GeoDataFrame, scenario) -> gpd.GeoDataFrame:
     """Each crossing named once, on its nearest sector of the whole layer."""
     g = scenario.geography
     sectors["crossings"] = crossing_names(sectors.geometry.values, scenario.layers.crossings,
@@ -61,5 +61,5 @@ def with_attributes(sectors: gpd.GeoDataFrame, scenario) -> gpd.GeoDataFrame:
     base["phase"] = base["phase"].astype(int)
     parts = [polygon_attributes(base[base["phase"] == p], around, held[p])
              for p in scenario.phase_numbers if (base["phase"] == p).any()]
-    return _crossings_over_layer(gpd.GeoDataFrame(pd.concat(parts, ignore_index=True),
+    return crossings_over_layer(gpd.GeoDataFrame(pd.concat(parts, ignore_index=True),
                                                   crs=sectors.crs), scenario)

@@ -228,3 +228,24 @@ def plan_from_rows(plan: Plan, phase: int, rows: list[dict], codes) -> Plan:
     if problems:
         raise InputError(problems)
     return new
+
+
+def regenerate_sectors(scenario, sectors, phase: int, count: int, *, balance: str = "population",
+                       seed: int = 0):
+    """The sector layer with ``phase``'s sectors cut again into ``count`` (other phases kept)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from planner.derive import crossings_over_layer, sectors_for_phase
+    fresh = sectors_for_phase(scenario, phase, count, balance=balance, seed=seed)
+    kept = sectors[sectors["phase"] != phase]
+    frame = pd.concat([kept[fresh.columns], fresh]).sort_values(["phase", "sector_id"])
+    layer = gpd.GeoDataFrame(frame.reset_index(drop=True), crs=sectors.crs)
+    return crossings_over_layer(layer, scenario)
+
+
+def plan_without_sectors(plan: Plan, sector_ids) -> Plan:
+    """The plan without any assignment or pin on ``sector_ids`` (their ground was re-cut)."""
+    gone = set(sector_ids)
+    return Plan({k: a for k, a in plan.assignments.items() if k[1] not in gone},
+                {k: p for k, p in plan.pins.items() if k[1] not in gone})

@@ -81,3 +81,25 @@ def test_assignment_table_lists_the_phase_sectors_with_leads_and_troops():
     assert frame["sector"].tolist()[:2] == ["P1-S01", "P1-S02"] and len(frame) == 12
     row = frame.set_index("sector").loc["P1-S12"]
     assert row["lead"] == "TUR" and row["TUR"] == 300
+
+
+def test_recutting_a_phase_changes_its_sector_count_and_clears_their_assignments():
+    at = open_app()
+    at.selectbox(key="phase").select(2).run()
+    count = next(n for n in at.number_input if n.label == "Sectors in this phase")
+    count.set_value(6).run()
+    next(b for b in at.button if b.label == "Re-cut this phase's sectors").click().run()
+    assert not at.exception
+    sectors = at.selectbox(key="selected").options
+    assert len([s for s in sectors if s.startswith("P2-")]) == 6
+    frame = at.dataframe[0].value
+    assert frame.set_index("sector").loc["P2-S06", "lead"] == ""
+
+
+def test_recutting_more_sectors_than_cells_shows_the_error():
+    at = open_app()
+    count = next(n for n in at.number_input if n.label == "Sectors in this phase")
+    count.set_value(100000).run()
+    next(b for b in at.button if b.label == "Re-cut this phase's sectors").click().run()
+    assert not at.exception
+    assert any("cells for 100000 sectors" in e.value for e in at.error)

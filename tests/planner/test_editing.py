@@ -103,3 +103,18 @@ def test_bulk_rows_round_trip_and_bad_cells_are_refused_naming_row_and_column(ga
     text = str(err.value)
     assert "row 0 (id 'P1-S01'): field 'lead': value 'XXX': unknown nation" in text
     assert "row 1 (id 'P1-S02'): field 'PAK': value -50: must be a whole number" in text
+
+
+def test_regenerating_a_phase_recuts_only_its_sectors_and_clears_their_assignments(gaza):
+    from planner.editing import plan_without_sectors, regenerate_sectors
+    table = sector_table(gaza)
+    layer = regenerate_sectors(gaza, table.sectors, 2, 3, balance="area", seed=1)
+    counts = layer.groupby("phase").size().to_dict()
+    assert counts == {1: 12, 2: 3, 3: 8}
+    kept = layer[layer["phase"] != 2].reset_index(drop=True)
+    old = table.sectors[table.sectors["phase"] != 2].reset_index(drop=True)
+    assert kept.geometry.geom_equals(old.geometry).all()
+    plan = starting_plan(gaza, table)
+    cleaned = plan_without_sectors(plan, table.open_in(2)[12:])  # the old P2 sectors
+    assert not any(s.startswith("P2-") for _, s in cleaned.assignments)
+    assert cleaned.get(1, "P1-S12") == plan.get(1, "P1-S12")
