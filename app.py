@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import os
+import tempfile
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +19,8 @@ from planner.derive import scenario_increments
 from planner.editing import (CLICK_OBJECTS, History, clicked_sector, edit_sector, export_csv,
                              export_geojson, export_gpkg, export_png, import_plan,
                              phase_rows, plan_from_rows, plan_without_sectors,
-                             regenerate_sectors, starting_plan, violation_groups)
+                             regenerate_sectors, scenario_with_layer, starting_plan,
+                             violation_groups)
 from geo.partition import PartitionError
 from planner.mapview import build_map, legend_entries, sector_display
 from planner.optimize import solve
@@ -50,6 +52,9 @@ if "history" not in state:
     state.history = History(starting_plan(scenario, table))
     state.selected, state.last_click, state.solved = None, None, None
     state.sectors, state.sectors_key, state.recut_error = None, "", None
+    state.custom = None
+if state.custom is not None:  # this session replaced a layer
+    scenario, table, increments = state.custom
 if state.sectors is not None:
     table = recut_table(state.sectors_key, scenario, state.sectors)
 
@@ -148,6 +153,26 @@ with st.sidebar:
                        file_name="planner.gpkg", mime="application/geopackage+sqlite3")
     st.download_button("Briefing map (PNG)", lambda: export_png(scenario, plan, table, phase, report),
                        file_name=f"phase-{phase}.png", mime="image/png")
+    with st.expander("Replace a layer"):
+        layer = st.selectbox("Layer", ["population", "places", "borders", "held", "territory",
+                                       "sectors"], key="replace_layer")
+        layer_file = st.file_uploader("GeoJSON, GeoPackage, zipped Shapefile or KML",
+                                      type=["geojson", "json", "gpkg", "zip", "kml"],
+                                      key="layer_upload")
+        if layer_file is not None and state.get("replaced") != layer_file.file_id:
+            state.replaced = layer_file.file_id
+            try:
+                with tempfile.TemporaryDirectory() as tmp:
+                    new = scenario_with_layer(scenario, layer, layer_file.name,
+                                              layer_file.getvalue(), tmp)
+                new_table = sector_table(new)
+                state.custom = (new, new_table, scenario_increments(new))
+                state.sectors, state.sectors_key = None, ""
+                state.history = History(plan_without_sectors(
+                    state.history.present, set(table.ids) - set(new_table.ids)))
+                st.rerun()
+            except InputError as exc:
+                st.error(f"Nothing was replaced:\n\n{exc}")
     upload = st.file_uploader("Import a plan (GeoJSON or CSV)", type=["geojson", "json", "csv"],
                               key="upload")
     if upload is not None and state.get("imported") != upload.file_id:

@@ -249,3 +249,40 @@ def plan_without_sectors(plan: Plan, sector_ids) -> Plan:
     gone = set(sector_ids)
     return Plan({k: a for k, a in plan.assignments.items() if k[1] not in gone},
                 {k: p for k, p in plan.pins.items() if k[1] not in gone})
+
+
+LAYER_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".kml")
+
+
+def scenario_with_layer(scenario, layer: str, name: str, data: bytes, workdir):
+    """The scenario with one layer replaced by an uploaded file, fully validated.
+
+    The scenario folder is copied into ``workdir`` and the upload takes the layer's place,
+    so the whole scenario is loaded and checked as usual; on any problem nothing changes
+    and :class:`InputError` names the uploaded file, feature, field and value.
+    """
+    import shutil
+
+    import yaml
+
+    from geo.errors import problem
+    from planner.scenario import LAYER_SPECS, load_scenario
+    suffix = Path(name).suffix.lower()
+    if layer not in LAYER_SPECS:
+        raise ValueError(f"`layer` must be one of {sorted(LAYER_SPECS)}; got {layer!r}")
+    if suffix not in LAYER_SUFFIXES:
+        raise InputError(problem(name, f"unsupported file type; use one of "
+                                       f"{', '.join(LAYER_SUFFIXES)}", value=suffix))
+    folder = Path(workdir) / "scenario"
+    shutil.copytree(scenario.root, folder)
+    target = folder / f"uploaded-{layer}{suffix}"
+    target.write_bytes(data)
+    doc = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+    doc.setdefault("layers", {})[layer] = target.name
+    (folder / "scenario.yaml").write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True),
+                                          encoding="utf-8")
+    try:
+        return load_scenario(folder)
+    except InputError as exc:
+        raise InputError([replace(p, file=name) if Path(p.file).name == target.name else p
+                          for p in exc.problems]) from None

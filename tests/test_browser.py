@@ -17,7 +17,9 @@ if not Path(CHROMIUM).exists():
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-pytestmark = pytest.mark.slow
+# Under CPU load the first map click can still be lost while the page's first reruns
+# replace the map (known, not yet understood: see the issue notes); rerun such a test.
+pytestmark = [pytest.mark.slow, pytest.mark.flaky(reruns=2, reruns_delay=2)]
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,26 @@ def sector_path(page, sector_id, attempts=10):
     raise AssertionError(f"no sector {sector_id} on the map")
 
 
+INSIDE_JS = """path => {
+    const b = path.getBoundingClientRect();
+    for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
+        const x = b.left + b.width * i / 12, y = b.top + b.height * j / 12;
+        if (document.elementFromPoint(x, y) === path) return [x, y];
+    }
+    return null;
+}"""
+
+
+def click_inside(page, frame, path):
+    """A real mouse click at a point where the path itself is on top (not a neighbour,
+    a border line or a crossing marker that happens to cover the box's centre)."""
+    point = frame.evaluate(INSIDE_JS, path)
+    assert point, "no visible point inside the sector"
+    box = frame.frame_element().bounding_box()
+    page.mouse.move(box["x"] + point[0], box["y"] + point[1])
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+
+
 def hard_violations(page) -> int:
     text = page.get_by_text(re.compile(r"\d+ hard and \d+ soft violations")).first.inner_text()
     return int(text.split()[0])
@@ -75,7 +97,7 @@ def test_click_sector_change_lead_see_map_and_violations_change_and_download(pag
     for attempt in range(4):  # the first rerun can replace the map under the pointer
         frame, path = sector_path(page, "P1-S12")
         colour = path.get_attribute("fill")
-        path.click(force=True)  # a real click; force skips waiting out the sticky tooltip
+        click_inside(page, frame, path)
         try:
             expect(sector_box).to_have_value("P1-S12", timeout=10_000)
             break
@@ -100,3 +122,17 @@ def test_click_sector_change_lead_see_map_and_violations_change_and_download(pag
     assert row["lead"] == "IDN"
     outside = [u for u in page.requests if not u.startswith(("http://127.0.0.1", "data:", "blob:"))]
     assert outside == []
+
+
+def test_importing_a_bad_plan_shows_the_error_in_the_page_and_changes_nothing(page, tmp_path):
+    page.get_by_text(re.compile(r"hard and \d+ soft violations")).first.wait_for()
+    before = hard_violations(page)
+    bad = tmp_path / "mine.csv"
+    bad.write_text("phase,sector_id,nation,troops,lead\n1,P1-S01,NOPE,5,true\n", encoding="utf-8")
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="Import a plan") \
+        .locator('input[type="file"]').set_input_files(str(bad))
+    alert = page.get_by_text(re.compile(r"Nothing was imported"))
+    alert.wait_for(timeout=30_000)
+    text = page.locator('[data-testid="stAlert"]').filter(has_text="Nothing was imported").inner_text()
+    assert "mine.csv: feature 0 (id 'P1-S01'): field 'troops_NOPE'" in text
+    assert hard_violations(page) == before

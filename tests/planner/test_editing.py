@@ -118,3 +118,25 @@ def test_regenerating_a_phase_recuts_only_its_sectors_and_clears_their_assignmen
     cleaned = plan_without_sectors(plan, table.open_in(2)[12:])  # the old P2 sectors
     assert not any(s.startswith("P2-") for _, s in cleaned.assignments)
     assert cleaned.get(1, "P1-S12") == plan.get(1, "P1-S12")
+
+
+def test_replacing_a_layer_with_an_upload_validates_the_whole_scenario(gaza, tmp_path):
+    import json
+
+    from geo.errors import InputError
+    from planner.editing import scenario_with_layer
+    pop = json.loads((gaza.root / "population.geojson").read_text(encoding="utf-8"))
+    for f in pop["features"]:
+        f["properties"]["population"] //= 2
+    halved = scenario_with_layer(gaza, "population", "census.geojson",
+                                 json.dumps(pop).encode(), tmp_path / "a")
+    assert halved.layers.population["population"].sum() == \
+        pytest.approx(gaza.layers.population["population"].sum() / 2, abs=5)
+    assert halved.layers.sectors["population"].sum() < gaza.layers.sectors["population"].sum()
+    pop["features"][1]["properties"]["population"] = -7
+    with pytest.raises(InputError, match=r"census\.geojson: feature 1 \(id 'Gaza'\): "
+                                         r"field 'population': value -7"):
+        scenario_with_layer(gaza, "population", "census.geojson", json.dumps(pop).encode(),
+                            tmp_path / "b")
+    with pytest.raises(InputError, match=r"notes\.txt: value '\.txt': unsupported file type"):
+        scenario_with_layer(gaza, "places", "notes.txt", b"hello", tmp_path / "c")
