@@ -97,11 +97,11 @@ def test_bulk_rows_round_trip_and_bad_cells_are_refused_naming_row_and_column(ga
     rows[11].update(lead="IDN", TUR=0, IDN=300)
     edited = plan_from_rows(plan, 1, rows, codes)
     assert edited.get(1, "P1-S12").lead == "IDN" and dict(edited.get(1, "P1-S12").troops) == {"IDN": 300}
-    rows[0]["lead"], rows[1]["PAK"] = "XXX", -50
+    rows[0]["lead"], rows[1]["PAK"] = "QQQ", -50
     with pytest.raises(InputError) as err:
         plan_from_rows(plan, 1, rows, codes)
     text = str(err.value)
-    assert "row 0 (id 'P1-S01'): field 'lead': value 'XXX': unknown nation" in text
+    assert "row 0 (id 'P1-S01'): field 'lead': value 'QQQ': unknown nation" in text
     assert "row 1 (id 'P1-S02'): field 'PAK': value -50: must be a whole number" in text
 
 

@@ -77,7 +77,7 @@ def test_read_plan_reports_every_bad_row(table, tmp_path):
         {"type": "Feature", "geometry": None, "properties": p} for p in [
             {"sector_id": "P9-S99", "phase": 1, "lead": "IDN"},
             {"sector_id": "P3-S01", "phase": 1, "lead": "IDN"},
-            {"sector_id": "P1-S01", "phase": 1, "lead": "XXX", "troops_ZZZ": 5},
+            {"sector_id": "P1-S01", "phase": 1, "lead": "QQQ", "troops_ZZZ": 5},
             {"sector_id": "P1-S02", "phase": 1, "lead": "IDN", "troops_IDN": -3},
             {"sector_id": "P1-S03", "phase": "one", "lead": "IDN"},
         ]]}
@@ -88,7 +88,7 @@ def test_read_plan_reports_every_bad_row(table, tmp_path):
     text = str(err.value)
     assert "feature 0 (id 'P9-S99'): field 'sector_id': value 'P9-S99': unknown sector" in text
     assert "feature 1 (id 'P3-S01'): field 'phase': value 1: sector P3-S01 is not open" in text
-    assert "feature 2 (id 'P1-S01'): field 'lead': value 'XXX': unknown nation" in text
+    assert "feature 2 (id 'P1-S01'): field 'lead': value 'QQQ': unknown nation" in text
     assert "feature 2 (id 'P1-S01'): field 'troops_ZZZ': value 'ZZZ': unknown nation" in text
     assert "feature 3 (id 'P1-S02'): field 'troops_IDN': value -3: must be a whole number" in text
     assert "feature 4 (id 'P1-S03'): field 'phase': value 'one'" in text
