@@ -223,6 +223,8 @@ def broken_rule_sets(scenario, table, rules, contingents, vetoes):
 
 
 def feasible(rule_ids, broken_sets):
+    """Whether some enumerated plan breaks none of ``rule_ids`` (a helper: the test asserts
+    it both ways, false for a reported core and true for the core minus any one rule)."""
     return any(not (b & rule_ids) for b in broken_sets)
 
 
