@@ -71,6 +71,29 @@ def violation_groups(report, phase: int) -> dict[str, list]:
     return groups
 
 
+VIOLATIONS_PER_PAGE = 25
+
+
+def violation_page(items: list, page: int, per_page: int = VIOLATIONS_PER_PAGE):
+    """One page of a violation list, and the number of pages (at least 1).
+
+    A plan far from done can break thousands of conditions; the page shows a readable slice
+    (and stays fast) while :func:`violation_summary` counts them all. ``page`` counts from 1
+    and is clamped to the pages there are.
+    """
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(1, int(page)), pages)
+    return items[(page - 1) * per_page: page * per_page], pages
+
+
+def violation_summary(items: list) -> list[tuple[str, str, int]]:
+    """``(rule id, rule kind, count)`` for the violations, most frequent first."""
+    counts: dict[tuple[str, str], int] = {}
+    for v in items:
+        counts[v.rule_id, v.kind] = counts.get((v.rule_id, v.kind), 0) + 1
+    return sorted(((r, k, n) for (r, k), n in counts.items()), key=lambda x: (-x[2], x[0]))
+
+
 def edit_sector(plan: Plan, phase: int, sector: str, lead: str | None,
                 troops: dict[str, int]) -> Plan:
     """The plan with one sector's lead and troops replaced in one phase."""

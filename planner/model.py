@@ -36,6 +36,7 @@ class Model:
         self.soft_terms: list = []      # (scaled weight, expression)
         self.hard_slack: list = []      # best-effort: broken hard conditions
         self.shortfalls: dict = {}
+        self.hinters: list = []         # plan -> [(auxiliary variable, value)], see hint()
         self._build_variables()
 
     @cached_property
@@ -177,7 +178,12 @@ class Model:
         self.cp.Add(self.units[p, s, n] == 0).OnlyEnforceIf(lits)
 
     def hint(self, plan) -> None:
-        """Suggest ``plan`` as a starting solution (CP-SAT repairs it if it breaks rules)."""
+        """Suggest ``plan`` as a starting solution (CP-SAT repairs it if it breaks rules).
+
+        Besides the plan's own variables, each rule that registered a function in
+        ``hinters`` hints the auxiliaries it added (for instance the spanning trees of
+        ``contiguous_area``), values CP-SAT finds hard to rebuild on its own.
+        """
         self.cp.ClearHints()
         for p, s in self.keys:
             a = plan.get(p, s)
@@ -186,3 +192,36 @@ class Model:
                 self.cp.AddHint(self.lead[p, s, n], int(a.lead == n))
                 self.cp.AddHint(self.units[p, s, n], units)
                 self.cp.AddHint(self.present[p, s, n], int(units > 0))
+        for hinter in self.hinters:
+            for var, value in hinter(plan):
+                self.cp.AddHint(var, value)
+
+    def complete_hint(self, time_limit_s: float, seed: int = 0) -> bool:
+        """Extend the hint to every variable, the auxiliaries rules add included.
+
+        Solves a copy of the model (with its current objective) with the hinted variables
+        fixed to their hinted values; when that copy is feasible its solution becomes the
+        hint. CP-SAT then starts from a complete, feasible solution instead of having to
+        rebuild the auxiliaries (areas, shares, slack) around a partial one. Returns whether
+        the hint was completed; if not (the hinted plan breaks a hard rule) it is left as it
+        was for CP-SAT to repair.
+        """
+        hint = self.cp.Proto().solution_hint
+        if not hint.vars:
+            return False
+        fixed = self.cp.clone()
+        variables = fixed.Proto().variables
+        for index, value in zip(hint.vars, hint.values):
+            variables[index].domain.clear()
+            variables[index].domain.extend([value, value])
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = float(time_limit_s)
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = int(seed)
+        if solver.Solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        values = list(solver.ResponseProto().solution)
+        self.cp.ClearHints()
+        for index, value in enumerate(values):
+            self.cp.AddHint(self.cp.get_int_var_from_proto_index(index), value)
+        return True

@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from planner.check import Report, check
 from planner.feasibility import Reason, obvious_impossibilities, task_quantities
-from planner.greedy import greedy
+from planner.warmstart import region_plan
 from planner.model import Model
 from planner.plan import Assignment, Plan, Pin
 from planner.requirements import SectorTable, sector_table
@@ -131,7 +131,8 @@ def solve(scenario, mandate: str = "chapter-vi", *, phases=None, pins=None, refe
     for rule in bound:
         rule.kind.encode(rule, model)
     model.hint(reference if reference is not None else
-               greedy(scenario, mandate, table, contingents=list(force.values()), vetoes=vetoes))
+               region_plan(scenario, mandate, table, contingents=list(force.values()),
+                           vetoes=vetoes, phases=phases))
     staged = _solve_in_stages(model, _tiers(model, reference), time_limit_s, seed, workers,
                               start, progress)
     seconds = time.perf_counter() - start
@@ -229,6 +230,8 @@ def _solve_in_stages(model, tiers, time_limit_s, seed, workers, start, progress)
             out.values[name] = expr
             continue
         model.cp.Minimize(expr)
+        if i == 0:
+            model.complete_hint(budget / 4, seed)
         solver = _solver(budget, seed, workers)
         callback = _Progress(progress, start) if progress else None
         status = STATUS[solver.Solve(model.cp, callback)]
@@ -242,19 +245,28 @@ def _solve_in_stages(model, tiers, time_limit_s, seed, workers, start, progress)
         out.values[name], out.plan_solver = value, solver
         all_optimal &= status == "OPTIMAL"
         model.cp.Add(expr <= value)
+        if not all_optimal:
+            _keep_leads(model, solver)
         _hint_from(model, solver)
     if out.plan_solver is not None:
         out.status = "OPTIMAL" if all_optimal and len(out.values) == len(tiers) else "FEASIBLE"
     return out
 
 
+def _keep_leads(model, solver) -> None:
+    """Hold every lead as ``solver`` has it: once a tier is not proven optimal, the later
+    tiers only rearrange troops, a much smaller search that finishes in the time left.
+    (The plan is FEASIBLE, not OPTIMAL, either way.)"""
+    for key, var in model.lead.items():
+        model.cp.Add(var == solver.Value(var))
+
+
 def _hint_from(model, solver) -> None:
-    """Start the next stage from the current solution."""
+    """Start the next stage from the current solution, every variable hinted (a complete
+    hint that still holds is CP-SAT's first solution at once)."""
     model.cp.ClearHints()
-    for p, s in model.keys:
-        for n in model.nations:
-            for var in (model.lead[p, s, n], model.units[p, s, n], model.present[p, s, n]):
-                model.cp.AddHint(var, solver.Value(var))
+    for index, value in enumerate(solver.ResponseProto().solution):
+        model.cp.AddHint(model.cp.get_int_var_from_proto_index(index), value)
 
 
 def _extract(model, solver, reference, pins) -> Plan:

@@ -52,12 +52,13 @@ def encode_contiguous(rule, m):
         depth_max = len(open_)
         root = {s: m.cp.NewBoolVar(f"root_{p}_{s}") for s in open_}
         depth = {s: m.cp.NewIntVar(0, depth_max, f"depth_{p}_{s}") for s in open_}
+        parent = {}
         for s in open_:
             parents = []
             for t in sorted(m.table.neighbours[s]):
                 if t not in inside:
                     continue
-                par = m.cp.NewBoolVar(f"parent_{p}_{s}_{t}")
+                par = parent[s, t] = m.cp.NewBoolVar(f"parent_{p}_{s}_{t}")
                 parents.append(par)
                 m.cp.Add(depth[s] >= depth[t] + 1).OnlyEnforceIf(par)
                 m.cp.Add(m.lead_index(p, s) == m.lead_index(p, t)).OnlyEnforceIf(par)
@@ -74,10 +75,35 @@ def encode_contiguous(rule, m):
                     m.cp.Add(b >= root[s] + m.lead[p, s, n] - 1)
                     both.append(b)
                 m.enforce(rule, sum(both) <= 1, p)
+        m.hinters.append(_forest_hint(m, p, root, parent, depth))
         if not rule.hard:
             extra = m.cp.NewIntVar(0, depth_max, f"extra_areas_{p}")
             m.cp.Add(extra >= sum(root.values()) - sum(leading))
             m.penalize(rule, extra)
+
+
+def _forest_hint(m, p, root, parent, depth):
+    """Hints for :func:`encode_contiguous`'s forest in phase ``p`` from a plan: a
+    breadth-first tree over each area of one lead (sectors without a lead likewise)."""
+    def hint(plan):
+        lead = {s: plan.get(p, s).lead for s in root}
+        level, arcs = {}, set()
+        for start in sorted(lead):
+            if start in level:
+                continue
+            level[start], queue = 0, [start]
+            for s in queue:
+                for t in sorted(m.table.neighbours[s]):
+                    if t in lead and t not in level and lead[t] == lead[s]:
+                        level[t] = level[s] + 1
+                        arcs.add((t, s))
+                        queue.append(t)
+        for s in root:
+            yield root[s], int(level[s] == 0)
+            yield depth[s], level[s]
+        for arc, var in parent.items():
+            yield var, int(arc in arcs)
+    return hint
 
 
 register(RuleKind("contiguous_area",

@@ -2,7 +2,7 @@ import pytest
 
 from planner.check import check
 from planner.editing import (History, clicked_sector, edit_sector, export_csv, starting_plan,
-                             violation_groups)
+                             violation_groups, violation_page, violation_summary)
 from planner.plan import Plan
 from planner.requirements import sector_table
 
@@ -41,6 +41,22 @@ def test_violation_groups_keep_the_phase_and_put_hard_first(gaza):
     groups = violation_groups(report, 3)
     assert groups["hard"] and all(v.severity == "hard" and v.phase == 3 for v in groups["hard"])
     assert all(v.phase in (3, None) for v in groups["soft"])
+
+
+def test_violations_are_paged_and_summarised_by_rule(gaza):
+    table = sector_table(gaza)
+    report = check(Plan({}), gaza, "chapter-vi", table=table)  # nothing assigned: many
+    items = violation_groups(report, 3)["hard"]
+    assert len(items) > 30
+    first, pages = violation_page(items, 1, per_page=10)
+    assert first == items[:10] and pages == -(-len(items) // 10)
+    last, _ = violation_page(items, 999, per_page=10)  # clamped to the last page
+    assert last == items[(pages - 1) * 10:] and last
+    assert violation_page([], 3) == ([], 1)
+    summary = violation_summary(items)
+    assert sum(n for _, _, n in summary) == len(items)
+    assert [n for _, _, n in summary] == sorted((n for _, _, n in summary), reverse=True)
+    assert ("R-LEAD", "one_lead_per_sector") in {(r, k) for r, k, _ in summary}
 
 
 def test_starting_plan_is_the_bundled_example_and_exports_as_csv(gaza):

@@ -1,0 +1,156 @@
+"""A starting plan for the optimizer that already keeps the soft rules planners weigh most.
+
+Leads are laid out as regions. A sector keeps its lead from the phase before
+(``continuity``); sectors a contingent prefers go to it (``preference``); every other new
+sector is reached by growing regions outward one sector per nation in turn, from the sectors
+each nation already leads and from seeds spread far apart, so each nation's area stays
+connected (``contiguous_area``) and areas stay alike in size. Troops then fill each sector's
+requirement as in :func:`planner.greedy.greedy`, the lead first.
+
+Only the optimizer reads this plan, as its hint: CP-SAT starts from it and repairs whatever
+other rules it breaks. On the 300-sector benchmark it turns a search that ended with a soft
+penalty in the thousands into one that starts at or near zero.
+"""
+from __future__ import annotations
+
+from collections import deque
+
+from planner.greedy import Eligibility, fill_troops
+from planner.plan import Assignment, Plan
+
+
+def _distances(sources, allowed, neighbours) -> dict[str, int]:
+    """Breadth-first hops from ``sources`` to every reachable sector of ``allowed``."""
+    dist = {s: 0 for s in sources}
+    queue = deque(sorted(sources))
+    while queue:
+        s = queue.popleft()
+        for t in sorted(neighbours.get(s, ())):
+            if t in allowed and t not in dist:
+                dist[t] = dist[s] + 1
+                queue.append(t)
+    return dist
+
+
+def _farthest(candidates, assigned, open_, neighbours) -> str | None:
+    """The sector of ``candidates`` farthest (in hops) from every assigned one."""
+    if not candidates:
+        return None
+    dist = _distances(assigned, open_, neighbours)
+    return max(sorted(candidates), key=lambda s: dist.get(s, 1 << 30))
+
+
+def _grow(leads, open_, able, neighbours, fresh) -> dict[str, str]:
+    """Fill ``leads`` over ``open_``: seeds, then round-robin region growth.
+
+    ``able[s]`` lists the nations that may lead ``s``; ``fresh`` (in order of preference)
+    the nations not yet leading, each of which gets a seed far from the regions so far.
+    Regions then grow one sector at a time, the smallest first, only into sectors their
+    nation may lead. A sector no region can reach becomes the seed of the smallest region
+    that may lead it (its area is then split: the optimizer repairs that if it can).
+    """
+    leads, inside = dict(leads), set(open_)
+    unassigned = {s for s in open_ if s not in leads and able[s]}
+    for n in fresh:
+        s = _farthest([t for t in unassigned if n in able[t]], list(leads), inside, neighbours)
+        if s is not None:
+            leads[s] = n
+            unassigned.discard(s)
+    members: dict[str, list[str]] = {}
+    for s, n in sorted(leads.items()):
+        members.setdefault(n, []).append(s)
+
+    def take(s, n):
+        leads[s] = n
+        unassigned.discard(s)
+        members.setdefault(n, []).append(s)
+
+    while unassigned:
+        grown = False
+        for n in sorted(members, key=lambda n: (len(members[n]), n)):
+            frontier = {t for s in members[n] for t in neighbours.get(s, ())
+                        if t in unassigned and n in able[t]}
+            if frontier:
+                take(min(frontier), n)
+                grown = True
+        if not grown:
+            s = min(unassigned)
+            take(s, min(able[s], key=lambda m: (len(members.get(m, ())), m)))
+    return leads
+
+
+def _preferred_lead(s, want, leads, neighbours) -> str:
+    """Of the nations that prefer ``s``: one leading a neighbour, else one leading nothing
+    yet (its area starts here), else the first."""
+    near = {leads[t] for t in neighbours.get(s, ()) if t in leads}
+    idle = set(want) - set(leads.values())
+    return next((n for n in want if n in near), next((n for n in want if n in idle), want[0]))
+
+
+def _troops(eligibility, tbl, p, m, leads, unit) -> list[Assignment]:
+    """Each lead puts one unit in each sector it leads; then requirements are filled, those
+    with tasks their lead does not accept first (they need particular contingents), largest
+    first, from the contingents that accept the missing tasks. No contingent exceeds the
+    hard ``max_share`` of the phase's requirement."""
+    need = sum(-(-tbl.requirement(p, s, m).troops // unit) * unit for s in tbl.open_in(p))
+    cap = eligibility.share_cap(need, unit)
+    left = {c.code: min(c.troops, cap) for c in eligibility.force}
+    first = {}
+    for s, n in sorted(leads.items()):
+        if left[n] >= unit:
+            first[s] = {n: unit}
+            left[n] -= unit
+    missing = {}
+    for s in tbl.open_in(p):
+        lead = eligibility.contingent(leads.get(s))
+        missing[s] = tbl.requirement(p, s, m).tasks - (lead.tasks if lead else frozenset())
+    rows = []
+    order = sorted(tbl.open_in(p), key=lambda s: (not missing[s], -tbl.requirement(p, s, m).troops,
+                                                  s))
+    for s in order:
+        req = tbl.requirement(p, s, m)
+        ranked = eligibility.ranked(tbl, p, s, req, left, lead=leads.get(s))
+        # with tasks missing, room for a contingent that accepts them beside the lead's unit
+        troops = fill_troops(max(req.troops, 2 * unit) if missing[s] and s in first
+                             else req.troops, ranked, left, unit, first.get(s))
+        rows.append(Assignment(p, s, leads.get(s) or next(iter(troops), None), troops))
+    return rows
+
+
+def region_plan(scenario, mandate: str, tbl, *, contingents=None, vetoes=None,
+                phases=None) -> Plan:
+    """A plan whose leads form lasting, connected regions (see the module docstring).
+
+    Parameters
+    ----------
+    scenario, mandate, tbl
+        The scenario, the mandate's key and its sector table.
+    contingents, vetoes
+        The contingents in play and the vetoes in force (default: the scenario's).
+    phases
+        The phases to plan, in order (default: all).
+
+    Returns
+    -------
+    Plan
+        Deterministic for the same inputs.
+    """
+    eligibility = Eligibility(scenario, mandate, contingents, vetoes)
+    m = scenario.mandates[mandate]
+    prefers = {c.code: set(c.prefers) for c in eligibility.force if c.prefers}
+    rows, before = [], {}
+    for p in phases or tbl.phases:
+        open_ = tbl.open_in(p)
+        able = {s: [c.code for c in eligibility.able(tbl, p, s)] for s in open_}
+        leads = {s: before[s] for s in open_ if before.get(s) in able[s]}
+        for s in open_:
+            want = [n for n in able[s] if prefers.get(n, set()) & tbl.tags(p, s)]
+            if want and s not in leads:
+                leads[s] = _preferred_lead(s, want, leads, tbl.neighbours)
+        taken = set(leads.values())
+        fresh = [c.code for c in eligibility.force
+                 if c.code not in taken and any(c.code in a for a in able.values())]
+        leads = _grow(leads, open_, able, tbl.neighbours, fresh)
+        rows += _troops(eligibility, tbl, p, m, leads, scenario.troop_unit)
+        before = {s: leads[s] for s in leads}
+    return Plan.from_assignments(rows)

@@ -1,0 +1,93 @@
+"""The optimizer's starting plan (planner.warmstart) and the hint it becomes (Model.hint,
+Model.complete_hint): lasting, connected leads, and a complete hint CP-SAT accepts as is."""
+from collections import Counter
+
+import pytest
+from ortools.sat.python import cp_model
+
+from bench.synthetic import write_synthetic
+from planner.check import check
+from planner.greedy import greedy
+from planner.model import SOFT_SCALE, Model
+from planner.optimize import _rules, _tiers
+from planner.plan import Assignment, Plan
+from planner.requirements import sector_table
+from planner.scenario import load_scenario
+from planner.warmstart import region_plan
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    folder = write_synthetic(tmp_path_factory.mktemp("synth") / "s", sectors=(60, 40, 20),
+                             contingents=12, seed=3, rules="planning")
+    scenario = load_scenario(folder)
+    return scenario, sector_table(scenario)
+
+
+def kinds(report):
+    return Counter(v.kind for v in report.violations)
+
+
+def test_region_plan_keeps_leads_and_areas_where_greedy_scatters_them(synthetic):
+    scenario, tbl = synthetic
+    ours = check(region_plan(scenario, "chapter-vi", tbl), scenario, "chapter-vi", table=tbl)
+    base = check(greedy(scenario, "chapter-vi", tbl), scenario, "chapter-vi", table=tbl)
+    assert ours.hard == []
+    assert kinds(ours)["continuity"] == 0 < kinds(base)["continuity"]
+    assert kinds(ours)["contiguous_area"] < kinds(base)["contiguous_area"]
+    assert kinds(ours)["preference"] <= kinds(base)["preference"]
+
+
+def test_region_plan_never_uses_a_contingent_where_it_may_not_deploy(mini):
+    plan = region_plan(mini, "chapter-vi", sector_table(mini))
+    found = {v.kind for v in check(plan, mini, "chapter-vi").hard}
+    assert not found & {"veto", "phase_available", "mandate_accepted"}
+    assert plan.get(1, "P1-S02").lead != "DDD"  # vetoed there
+    assert all(plan.get(1, s).lead != "CCC" for s in sector_table(mini).open_in(1))  # phase 2 on
+
+
+def test_region_plan_is_deterministic(synthetic):
+    scenario, tbl = synthetic
+    assert region_plan(scenario, "chapter-vi", tbl) == region_plan(scenario, "chapter-vi", tbl)
+
+
+def _model(scenario, tbl):
+    model = Model(tbl, scenario.mandates["chapter-vi"], {c.code: c for c in scenario.contingents},
+                  scenario.vetoes, unit=scenario.troop_unit)
+    for rule in _rules(scenario, None, {}):
+        rule.kind.encode(rule, model)
+    model.cp.Minimize(_tiers(model, None)[0][1])
+    return model
+
+
+def _value_of_hint(model):
+    """Solve with every variable fixed to its hint: the hint's objective, or None."""
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    status = solver.Solve(model.cp)
+    return solver.ObjectiveValue() if status == cp_model.OPTIMAL else None
+
+
+def test_completed_hint_is_a_solution_worth_exactly_the_plans_soft_penalty(synthetic):
+    scenario, tbl = synthetic
+    plan = region_plan(scenario, "chapter-vi", tbl)
+    report = check(plan, scenario, "chapter-vi", table=tbl)
+    weights = {r.id: r.weight for r in scenario.rules}
+    penalty = sum(weights[v.rule_id] for v in report.soft)
+    model = _model(scenario, tbl)
+    model.hint(plan)
+    assert model.complete_hint(30)
+    hinted = model.cp.Proto().solution_hint
+    assert len(hinted.vars) == len(model.cp.Proto().variables)
+    assert _value_of_hint(model) == pytest.approx(penalty * SOFT_SCALE)
+
+
+def test_a_hint_that_breaks_a_hard_rule_is_left_for_the_solver_to_repair(mini):
+    tbl = sector_table(mini)
+    rows = [Assignment(p, s, "DDD", {"DDD": 1000}) for p, s in tbl.keys]  # over capacity
+    model = _model(mini, tbl)
+    model.hint(Plan.from_assignments(rows))
+    before = list(model.cp.Proto().solution_hint.vars)
+    assert not model.complete_hint(30)
+    assert list(model.cp.Proto().solution_hint.vars) == before
