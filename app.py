@@ -20,9 +20,11 @@ from planner.editing import (CLICK_OBJECTS, History, clicked_sector, edit_sector
                              export_geojson, export_gpkg, export_png, import_plan,
                              phase_rows, plan_from_rows, plan_without_sectors,
                              regenerate_sectors, scenario_with_layer, starting_plan,
-                             violation_groups)
+                             TABLE_ROWS_PER_PAGE, VIOLATIONS_PER_PAGE, page_of,
+                             violation_groups, violation_summary)
 from geo.partition import PartitionError
-from planner.mapview import build_map, legend_entries, sector_display
+from planner.mapview import (build_map, layer_switcher, legend_entries, sector_display,
+                             sector_group)
 from planner.optimize import solve
 from planner.requirements import sector_table
 from planner.scenario import load_scenario
@@ -143,11 +145,11 @@ with st.sidebar:
     least = st.checkbox("Least change from the current plan", value=True, key="least_change")
     st.button("Optimize", type="primary", width="stretch",
               on_click=optimize, args=(mandate, force, vetoes, least))
-    st.download_button("Plan (GeoJSON)", export_geojson(plan, table, report, requirements,
-                                                        mandate, codes),
+    st.download_button("Plan (GeoJSON)", lambda: export_geojson(plan, table, report, requirements,
+                                                                mandate, codes),
                        file_name="plan.geojson", mime="application/geo+json")
-    st.download_button("Assignments (CSV)", export_csv(plan, table), file_name="plan.csv",
-                       mime="text/csv")
+    st.download_button("Assignments (CSV)", lambda: export_csv(plan, table),
+                       file_name="plan.csv", mime="text/csv")
     st.download_button("All layers (GeoPackage)",
                        lambda: export_gpkg(scenario, plan, table, report, requirements, mandate),
                        file_name="planner.gpkg", mime="application/geopackage+sqlite3")
@@ -198,9 +200,11 @@ map_col, panel = st.columns([3, 2])
 with map_col:
     shown = sector_display(table.sectors, phase, plan, report, requirements)
     held = scenario.layers.held[scenario.layers.held["phase"] == phase]
-    fmap = build_map(scenario, phase, sectors_shown=shown, increments=increments, held=held)
+    fmap = build_map(scenario, phase, increments=increments, held=held, layer_control=False)
     clicked = st_folium(fmap, key="map", height=560, use_container_width=True,
-                        returned_objects=CLICK_OBJECTS)
+                        returned_objects=CLICK_OBJECTS,
+                        feature_group_to_add=sector_group(scenario, shown),
+                        layer_control=layer_switcher())
     click = clicked_sector(clicked, open_sectors)
     if click and clicked != state.last_click:
         state.last_click, state.selected = clicked, click
@@ -230,8 +234,13 @@ with panel:
 
 st.subheader("Violations")
 for severity, items in violation_groups(report, phase).items():
-    st.markdown(f"**{severity.capitalize()}** ({len(items)})")
-    for i, v in enumerate(items):
+    st.markdown(f"**{severity.capitalize()}** ({len(items)}): " + ", ".join(
+        f"{html.escape(rule)} ({html.escape(kind)}) {n}" for rule, kind, n in violation_summary(items)))
+    page, pages = 1, page_of(items, 1, VIOLATIONS_PER_PAGE)[1]
+    if pages > 1:
+        page = st.number_input(f"Page of {severity} violations (of {pages})", min_value=1,
+                               max_value=pages, key=f"page|{severity}")
+    for i, v in enumerate(page_of(items, page, VIOLATIONS_PER_PAGE)[0]):
         label = f"{v.rule_id}: {v.message}"
         if v.sector:
             st.button(label, key=f"v|{severity}|{i}", on_click=select, args=(v.sector,))
@@ -241,10 +250,16 @@ for severity, items in violation_groups(report, phase).items():
 st.subheader("Assignments")
 st.caption("Edit leads and troops for many sectors at once; every change is validated and "
            "checked like any other edit.")
-rows = phase_rows(plan, phase, open_sectors, codes, requirements)
+table_page, pages = 1, page_of(open_sectors, 1, TABLE_ROWS_PER_PAGE)[1]
+if pages > 1:
+    table_page = st.number_input(f"Page of the table (of {pages}, {TABLE_ROWS_PER_PAGE} "
+                                 "sectors each)", min_value=1, max_value=pages,
+                                 key=f"table_page|{phase}")
+rows = phase_rows(plan, phase, page_of(open_sectors, table_page, TABLE_ROWS_PER_PAGE)[0], codes,
+                  requirements)
 edited = st.data_editor(
     pd.DataFrame(rows), hide_index=True, width="stretch", disabled=["sector", "required"],
-    key=f"table|{phase}|{len(state.history.past)}",
+    key=f"table|{phase}|{table_page}|{len(state.history.past)}",
     column_config={"lead": st.column_config.SelectboxColumn("lead", options=[""] + codes),
                    **{c: st.column_config.NumberColumn(c, min_value=0, step=scenario.troop_unit)
                       for c in codes}})

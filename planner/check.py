@@ -17,11 +17,11 @@ class Report:
     mandate: str
     rules_checked: int
 
-    @property
+    @cached_property
     def hard(self) -> list[Violation]:
         return [v for v in self.violations if v.severity == "hard"]
 
-    @property
+    @cached_property
     def soft(self) -> list[Violation]:
         return [v for v in self.violations if v.severity == "soft"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from geo.errors import InputError
 from geo.partition import PartitionError
-from planner import solve_cli
+from planner import plans_cli, solve_cli
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="list the rule kinds and their parameters")
     p.set_defaults(func=cmd_rules)
     solve_cli.add_parser(sub, _scenario_arg)
+    plans_cli.add_parser(sub, _scenario_arg)
     return parser
 
 

@@ -72,14 +72,15 @@ def violation_groups(report, phase: int) -> dict[str, list]:
 
 
 VIOLATIONS_PER_PAGE = 25
+TABLE_ROWS_PER_PAGE = 100
 
 
-def violation_page(items: list, page: int, per_page: int = VIOLATIONS_PER_PAGE):
-    """One page of a violation list, and the number of pages (at least 1).
+def page_of(items: list, page: int, per_page: int):
+    """One page of a long list (violations, table rows), and the number of pages (>= 1).
 
-    A plan far from done can break thousands of conditions; the page shows a readable slice
-    (and stays fast) while :func:`violation_summary` counts them all. ``page`` counts from 1
-    and is clamped to the pages there are.
+    A plan far from done can break thousands of conditions, and a phase can hold a thousand
+    sectors; a page keeps the browser readable and fast. ``page`` counts from 1 and is
+    clamped to the pages there are.
     """
     pages = max(1, -(-len(items) // per_page))
     page = min(max(1, int(page)), pages)

@@ -10,8 +10,10 @@ from typing import Iterable
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
+import shapely.geometry
 
 from geo.layers import WGS84
 
@@ -23,7 +25,7 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#1
 NO_LEAD = "#d9d9d9"
 HARD_OUTLINE = "#d62728"
 SIMPLIFY_M = 15.0
-DECIMALS = 5  # about a metre at these latitudes: enough for a screen
+DECIMALS = 4  # about 10 m, like the 15 m simplification: enough for a screen
 
 
 class OfflineMap(folium.Map):
@@ -38,28 +40,68 @@ def lead_colours(codes: Iterable[str]) -> dict[str, str]:
     return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(codes)}
 
 
+_SHAPES: dict[tuple, tuple] = {}  # (crs, simplify_m, decimals, WKB) -> (geometry, mapping)
+_SHAPES_MAX = 50_000
+
+
+def _display_shapes(geoms, crs, simplify_m: float, decimals: int) -> list[tuple]:
+    """``(display geometry, GeoJSON mapping)`` for each geometry: simplified in metres,
+    in WGS84, rounded. Remembered by content, so a rerun that shows the same sectors in new
+    colours does none of this work again."""
+    settings = (crs.to_string() if crs is not None else None, simplify_m, decimals)
+    keys = [settings + (wkb,) for wkb in shapely.to_wkb(geoms)]
+    todo = [i for i, k in enumerate(keys) if k not in _SHAPES]
+    if todo:
+        part = np.asarray(geoms)[todo]
+        if crs is not None and not crs.is_geographic and simplify_m > 0:
+            part = shapely.simplify(part, simplify_m, preserve_topology=True)
+        part = gpd.GeoSeries(part, crs=crs).to_crs(WGS84).values
+        part = shapely.set_precision(np.asarray(part), 10.0 ** -decimals)
+        if len(_SHAPES) + len(todo) > _SHAPES_MAX:
+            _SHAPES.clear()
+        for i, g in zip(todo, part):
+            _SHAPES[keys[i]] = (g, shapely.geometry.mapping(g))
+    return [_SHAPES[k] for k in keys]
+
+
+def _shown_value(v):
+    """A property value as the map shows it: text HTML-escaped, missing values empty."""
+    if isinstance(v, str):
+        return html.escape(v)
+    if v is None or v != v:
+        return ""
+    return v.item() if hasattr(v, "item") else v
+
+
 def display_frame(frame: gpd.GeoDataFrame, *, simplify_m: float = SIMPLIFY_M,
                   decimals: int = DECIMALS) -> gpd.GeoDataFrame:
     """A copy for display only: simplified in metres, WGS84, rounded, text HTML-escaped."""
-    out = frame.copy()
-    geoms = out.geometry.values
-    if out.crs is not None and not out.crs.is_geographic and simplify_m > 0:
-        geoms = shapely.simplify(geoms, simplify_m, preserve_topology=True)
-    out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs)).to_crs(WGS84)
-    out = out.set_geometry(shapely.set_precision(out.geometry.values, 10.0 ** -decimals))
+    shapes = _display_shapes(frame.geometry.values, frame.crs, simplify_m, decimals)
+    out = gpd.GeoDataFrame(frame.drop(columns=frame.geometry.name),
+                           geometry=[g for g, _ in shapes], index=frame.index, crs=WGS84)
     for col in out.columns:
-        if col == out.geometry.name:
-            continue
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: html.escape(str(v)) if isinstance(v, str) else
-                                    ("" if v is None or v != v else v))
+        if col != out.geometry.name and (out[col].dtype == object
+                                         or pd.api.types.is_string_dtype(out[col])):
+            out[col] = [_shown_value(v) for v in out[col].tolist()]
     return out
 
 
+def display_features(frame: gpd.GeoDataFrame, *, simplify_m: float = SIMPLIFY_M,
+                     decimals: int = DECIMALS) -> dict:
+    """The frame as a GeoJSON FeatureCollection for display, prepared as
+    :func:`display_frame` prepares it, without building a frame on the way."""
+    shapes = _display_shapes(frame.geometry.values, frame.crs, simplify_m, decimals)
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    values = [[_shown_value(v) for v in frame[c].tolist()] for c in columns]
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": dict(zip(columns, row)), "geometry": mapping}
+        for (_, mapping), row in zip(shapes, zip(*values))]}
+
+
 def _geojson(frame, name, style, *, tooltip=None, show=True):
-    layer = folium.GeoJson(frame.__geo_interface__, name=name, show=show,
-                           style_function=style, tooltip=tooltip)
-    return layer
+    """A folium layer of ``frame`` (any CRS), prepared for display by :func:`display_features`."""
+    return folium.GeoJson(display_features(frame), name=name, show=show, style_function=style,
+                          tooltip=tooltip)
 
 
 def sector_display(sectors: gpd.GeoDataFrame, phase: int, plan=None, report=None,
@@ -84,14 +126,18 @@ def sector_display(sectors: gpd.GeoDataFrame, phase: int, plan=None, report=None
 
 def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = None,
               increments: gpd.GeoDataFrame | None = None, held=None,
-              basemap_url: str | None = None, height_px: int = 600) -> folium.Map:
+              basemap_url: str | None = None, layer_control: bool = True) -> folium.Map:
     """The map of one phase: territory, held area, increments, sectors, crossings, borders.
 
     ``sectors_shown`` is a :func:`sector_display` frame (metric CRS); other layers come from
     the scenario. ``basemap_url`` is an optional tile URL template (none by default).
+
+    The app leaves the sectors out (``sectors_shown=None``, ``layer_control=False``) and
+    hands :func:`sector_group` and a layer control to the map component separately: the map
+    without sectors is the same after every edit, so the browser keeps it and only swaps
+    the sector layer, instead of loading the whole map again.
     """
     layers = scenario.layers
-    colours = lead_colours(c.code for c in scenario.contingents)
     territory = display_frame(layers.territory)
     minx, miny, maxx, maxy = territory.total_bounds
     m = OfflineMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
@@ -99,23 +145,37 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
     if basemap_url:
         folium.TileLayer(basemap_url, name="basemap", attr="basemap").add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
-    _geojson(territory, "territory", lambda f: {"color": "#555", "weight": 1,
+    _geojson(layers.territory, "territory", lambda f: {"color": "#555", "weight": 1,
                                                  "fillColor": "#f5f1e6", "fillOpacity": 0.6}).add_to(m)
     if held is not None:
-        shown_held = display_frame(held)
-        _geojson(shown_held, f"held area (phase {phase})",
+        _geojson(held, f"held area (phase {phase})",
                  lambda f: {"color": "#7f7f7f", "weight": 1, "fillColor": "#7f7f7f",
                             "fillOpacity": 0.45, "dashArray": "4"},
-                 tooltip=_tooltip(shown_held, ["phase", "label"])).add_to(m)
+                 tooltip=_tooltip(held, ["phase", "label"])).add_to(m)
     if increments is not None:
-        _geojson(display_frame(increments), "vacated increments",
+        _geojson(increments, "vacated increments",
                  lambda f: {"color": "#2b8cbe", "weight": 2, "fill": False}, show=False).add_to(m)
-    if sectors_shown is not None and len(sectors_shown):
-        _sector_layer(display_frame(sectors_shown), colours).add_to(m)
-    _borders_layer(display_frame(layers.borders)).add_to(m)
-    _crossings_layer(display_frame(layers.crossings, simplify_m=0)).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    if sectors_shown is not None:
+        sector_group(scenario, sectors_shown).add_to(m)
+    _borders_layer(layers.borders).add_to(m)
+    _crossings_layer(layers.crossings).add_to(m)
+    if layer_control:
+        layer_switcher().add_to(m)
     return m
+
+
+def layer_switcher() -> folium.LayerControl:
+    """The control that toggles the map's layers, always open."""
+    return folium.LayerControl(collapsed=False)
+
+
+def sector_group(scenario, sectors_shown: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """The sectors of a :func:`sector_display` frame as a layer group, coloured by lead."""
+    group = folium.FeatureGroup(name="sectors")
+    if len(sectors_shown):
+        colours = lead_colours(c.code for c in scenario.contingents)
+        _sector_layer(sectors_shown, colours).add_to(group)
+    return group
 
 
 def _tooltip(frame, fields):
@@ -144,12 +204,12 @@ def _borders_layer(frame):
 
 
 def _crossings_layer(frame):
-    group = folium.FeatureGroup(name="crossings")
-    for name, geom in zip(frame["name"], frame.geometry.values):
-        folium.CircleMarker([geom.y, geom.x], radius=6, color="#000", weight=2,
-                            fill=True, fill_color="#ffd92f", fill_opacity=1,
-                            tooltip=name).add_to(group)
-    return group
+    """Crossings as yellow circles named in their tooltips: one layer for all, so the map
+    does not grow by an element (and its templates) per crossing."""
+    marker = folium.CircleMarker(radius=6, color="#000", weight=2, fill=True,
+                                 fill_color="#ffd92f", fill_opacity=1)
+    return folium.GeoJson(display_features(frame, simplify_m=0), name="crossings",
+                          marker=marker, tooltip=_tooltip(frame, ["name"]))
 
 
 def legend_entries(scenario, leads_in_use: Iterable[str]) -> list[tuple[str, str, str]]:
@@ -165,4 +225,4 @@ def map_html_size(m: folium.Map) -> int:
 
 
 __all__ = ["OfflineMap", "build_map", "display_frame", "lead_colours", "legend_entries",
-           "map_html_size", "sector_display"]
+           "layer_switcher", "map_html_size", "sector_display", "sector_group"]

@@ -98,7 +98,15 @@ class Plan:
 
     def get(self, phase: int, sector_id: str) -> Assignment:
         found = self.assignments.get((phase, sector_id))
-        return found if found is not None else Assignment(phase, sector_id, None)
+        if found is None:  # an empty assignment, made once (plans are immutable)
+            found = self._empty.get((phase, sector_id))
+            if found is None:
+                found = self._empty[phase, sector_id] = Assignment(phase, sector_id, None)
+        return found
+
+    @cached_property
+    def _empty(self) -> dict[Key, Assignment]:
+        return {}
 
     @cached_property
     def _by_phase(self) -> dict[int, list[Assignment]]:

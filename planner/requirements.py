@@ -154,7 +154,16 @@ class SectorTable:
         return Requirement(troops, tasks)
 
     def requirements(self, mandate) -> dict[Key, Requirement]:
-        return {(p, s): self.requirement(p, s, mandate) for p, s in self.keys}
+        """:meth:`requirement` for every key, computed once per mandate (do not modify)."""
+        memo = self._requirements
+        if memo.get(mandate.key, (None,))[0] is not mandate:
+            memo[mandate.key] = (mandate, {(p, s): self.requirement(p, s, mandate)
+                                           for p, s in self.keys})
+        return memo[mandate.key][1]
+
+    @cached_property
+    def _requirements(self) -> dict:
+        return {}
 
 
 def sector_table(scenario, sectors: gpd.GeoDataFrame | None = None) -> SectorTable:

@@ -103,3 +103,24 @@ def test_recutting_more_sectors_than_cells_shows_the_error():
     next(b for b in at.button if b.label == "Re-cut this phase's sectors").click().run()
     assert not at.exception
     assert any("cells for 100000 sectors" in e.value for e in at.error)
+
+
+def test_a_large_phase_is_paged_in_the_violation_list_and_the_table(tmp_path, monkeypatch):
+    from bench.synthetic import write_synthetic
+    folder = write_synthetic(tmp_path / "s", sectors=(230, 10, 10), contingents=6,
+                             rules="planning")
+    monkeypatch.setenv("PLANNER_SCENARIO", str(folder))
+    at = AppTest.from_file(APP, default_timeout=120).run()  # nothing assigned: ~1,000 violations
+    assert not at.exception, at.exception
+    assert hard_count(at) > 500
+    shown = [b for b in at.button if b.key and b.key.startswith("v|hard|")]
+    assert 20 <= len(shown) <= 25  # one page (phase-wide ones are text, not buttons)
+    summary = next(m.value for m in at.markdown if m.value.startswith("**Hard**"))
+    assert "lead (one_lead_per_sector) 230" in summary
+    assert [r for r in at.dataframe[0].value["sector"]][:1] == ["P1-S0001"]
+    assert len(at.dataframe[0].value) == 100
+    at.number_input(key="table_page|1").set_value(3).run()
+    assert at.dataframe[0].value["sector"].tolist() == [f"P1-S{i:04d}" for i in range(201, 231)]
+    first = {b.label for b in shown}
+    at.number_input(key="page|hard").set_value(2).run()
+    assert not first & {b.label for b in at.button if b.key and b.key.startswith("v|hard|")}

@@ -17,8 +17,10 @@ if not Path(CHROMIUM).exists():
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-# Under CPU load the first map click can still be lost while the page's first reruns
-# replace the map (known, not yet understood: see the issue notes); rerun such a test.
+# Under CPU load the first click on a sector is sometimes not registered by the map
+# component although the map is settled and the click lands on the sector (known, not
+# understood: see the issue notes). The test re-aims up to four times; a rerun is the last
+# resort.
 pytestmark = [pytest.mark.slow, pytest.mark.flaky(reruns=3, reruns_delay=2)]
 
 

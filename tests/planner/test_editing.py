@@ -2,7 +2,7 @@ import pytest
 
 from planner.check import check
 from planner.editing import (History, clicked_sector, edit_sector, export_csv, starting_plan,
-                             violation_groups, violation_page, violation_summary)
+                             page_of, violation_groups, violation_summary)
 from planner.plan import Plan
 from planner.requirements import sector_table
 
@@ -48,11 +48,11 @@ def test_violations_are_paged_and_summarised_by_rule(gaza):
     report = check(Plan({}), gaza, "chapter-vi", table=table)  # nothing assigned: many
     items = violation_groups(report, 3)["hard"]
     assert len(items) > 30
-    first, pages = violation_page(items, 1, per_page=10)
+    first, pages = page_of(items, 1, per_page=10)
     assert first == items[:10] and pages == -(-len(items) // 10)
-    last, _ = violation_page(items, 999, per_page=10)  # clamped to the last page
+    last, _ = page_of(items, 999, per_page=10)  # clamped to the last page
     assert last == items[(pages - 1) * 10:] and last
-    assert violation_page([], 3) == ([], 1)
+    assert page_of([], 3, 25) == ([], 1)
     summary = violation_summary(items)
     assert sum(n for _, _, n in summary) == len(items)
     assert [n for _, _, n in summary] == sorted((n for _, _, n in summary), reverse=True)

@@ -1,0 +1,43 @@
+"""``planner plans``: the plan store (planner.store) from the command line."""
+from __future__ import annotations
+
+
+def add_parser(sub, scenario_arg) -> None:
+    plans = sub.add_parser("plans", help="named plans and their revisions in the workspace")
+    actions = plans.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, text in [("list", "every plan with its latest revision"),
+                       ("show", "one plan's revision history"),
+                       ("export", "write one revision as a plan file")]:
+        p = actions.add_parser(name, help=text)
+        p.add_argument("--workspace", metavar="DIR",
+                       help="workspace folder (default: $PLANNER_WORKSPACE or ./workspace)")
+        if name != "list":
+            p.add_argument("name", help="plan name")
+            p.add_argument("--revision", type=int, metavar="N", help="revision (default: latest)")
+        if name == "export":
+            scenario_arg(p, flag=True)
+            p.add_argument("-o", "--output", required=True,
+                           help="plan file to write (.geojson or .csv)")
+        p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from planner.store import PlanStore
+    store = PlanStore(args.workspace)
+    if args.action == "list":
+        for name in store.names():
+            print(store.revision(name).label().replace("revision", f"{name}: revision", 1))
+        return 0
+    revision = store.revision(args.name, args.revision)
+    if args.action == "show":
+        for r in store.history(args.name):
+            mark = "*" if r.number == revision.number else " "
+            print(f"{mark} {r.label()} [parent {r.parent or '-'}]")
+        return 0
+    from planner.planfile import write_plan
+    from planner.requirements import sector_table
+    from planner.scenario import load_scenario
+    table = sector_table(load_scenario(args.scenario))
+    write_plan(revision.plan, table, args.output)
+    print(f"wrote {args.output}: plan '{args.name}' {revision.label()}")
+    return 0

@@ -1,0 +1,248 @@
+"""The plan store: named plans, each an append-only history of revisions, in SQLite.
+
+One database file, ``plans.sqlite``, in a workspace folder (``./workspace/`` unless
+``PLANNER_WORKSPACE`` names another). WAL journal and ``synchronous=FULL``: a revision is
+acknowledged only once its transaction is committed to disk, and a writer killed at any
+moment leaves a database that opens with every acknowledged revision in it.
+
+Revisions are never changed or deleted. A save names the revision it was based on; when
+another session has saved since, the save is refused with :class:`StaleRevision`, which
+says what the other session changed, and nothing is written: two planners on one plan never
+overwrite each other silently.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from geo.errors import InputError, problem
+from planner.plan import Assignment, Pin, Plan
+
+DEFAULT_WORKSPACE = "workspace"
+FILE_NAME = "plans.sqlite"
+MAX_NAME_CHARS = 80
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS revisions (
+    plan    TEXT    NOT NULL,
+    number  INTEGER NOT NULL,
+    parent  INTEGER,
+    time    TEXT    NOT NULL,
+    author  TEXT    NOT NULL,
+    message TEXT    NOT NULL,
+    body    TEXT    NOT NULL,
+    PRIMARY KEY (plan, number)
+);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One saved state of a named plan."""
+
+    plan_name: str
+    number: int
+    parent: int | None
+    time: str
+    author: str
+    message: str
+    plan: Plan
+
+    def label(self) -> str:
+        who = f" by {self.author}" if self.author else ""
+        return f"revision {self.number} ({self.time}{who}): {self.message or '(no message)'}"
+
+
+class StaleRevision(Exception):
+    """A save based on a revision that is no longer the latest: nothing was written."""
+
+    def __init__(self, name: str, base: int | None, latest: Revision, changes: list[str]):
+        self.name, self.base, self.latest, self.changes = name, base, latest, changes
+        shown = "; ".join(changes[:10]) + (f"; and {len(changes) - 10} more"
+                                           if len(changes) > 10 else "")
+        super().__init__(f"plan '{name}' was saved by someone else since revision {base} "
+                         f"(now {latest.label()}); your change was not saved. What changed: "
+                         f"{shown or 'nothing in the assignments'}")
+
+
+def plan_to_json(plan: Plan) -> str:
+    """A plan as compact, canonical JSON (sorted; the same plan gives the same text)."""
+    rows = [[a.phase, a.sector_id, a.lead, dict(a.troops)]
+            for a in sorted(plan, key=lambda a: a.key)]
+    pins = [[p, s, pin.lead, None if pin.troops is None else dict(pin.troops)]
+            for (p, s), pin in sorted(plan.pins.items())]
+    return json.dumps({"assignments": rows, "pins": pins}, sort_keys=True,
+                      separators=(",", ":"), allow_nan=False)
+
+
+def plan_from_json(text: str) -> Plan:
+    """The plan :func:`plan_to_json` wrote."""
+    doc = json.loads(text)
+    rows = [Assignment(p, s, lead, troops) for p, s, lead, troops in doc["assignments"]]
+    pins = {(p, s): Pin(lead, troops) for p, s, lead, troops in doc["pins"]}
+    return Plan.from_assignments(rows, pins)
+
+
+def describe_changes(old: Plan, new: Plan) -> list[str]:
+    """What differs from ``old`` to ``new``, one plain sentence per sector and phase."""
+    out = []
+    for key in sorted({a.key for a in old} | {a.key for a in new}):
+        a, b = old.get(*key), new.get(*key)
+        where = f"{key[1]} (phase {key[0]})"
+        if a.lead != b.lead:
+            out.append(f"{where}: lead {a.lead or 'none'} -> {b.lead or 'none'}")
+        if dict(a.troops) != dict(b.troops):
+            moved = ", ".join(f"{n} {a.troops.get(n, 0):,} -> {b.troops.get(n, 0):,}"
+                              for n in sorted(set(a.troops) | set(b.troops))
+                              if a.troops.get(n, 0) != b.troops.get(n, 0))
+            out.append(f"{where}: troops {moved}")
+    for key in sorted(set(old.pins) ^ set(new.pins)):
+        out.append(f"{key[1]} (phase {key[0]}): {'locked' if key in new.pins else 'unlocked'}")
+    return out
+
+
+def workspace_folder(folder=None) -> Path:
+    """The workspace: ``folder``, else ``$PLANNER_WORKSPACE``, else ``./workspace``."""
+    return Path(folder or os.environ.get("PLANNER_WORKSPACE") or DEFAULT_WORKSPACE)
+
+
+def _check_name(name) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS \
+            or any(ord(c) < 32 for c in name):
+        raise InputError(problem("<plan store>", f"a plan name must be 1 to {MAX_NAME_CHARS} "
+                                 "printable characters", field="name", value=name))
+    return name.strip()
+
+
+class PlanStore:
+    """Named plans with their revision histories (see the module docstring).
+
+    Each call opens its own short connection, so one store object serves many threads
+    (Streamlit sessions) and processes at once.
+    """
+
+    def __init__(self, folder=None):
+        self.folder = workspace_folder(folder)
+        self.path = self.folder / FILE_NAME
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            db = self._connect()
+            try:
+                db.executescript(SCHEMA)
+            finally:
+                db.close()
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise InputError(problem(self.path, f"the plan store cannot be opened ({exc})"))
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        return db
+
+    def _query(self, sql, args=()) -> list[tuple]:
+        db = self._connect()
+        try:
+            return db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise InputError(problem(self.path, f"the plan store cannot be read ({exc})"))
+        finally:
+            db.close()
+
+    # --- reading ------------------------------------------------------------------------
+    def names(self) -> list[str]:
+        """Every plan's name, in order."""
+        return [r[0] for r in self._query("SELECT DISTINCT plan FROM revisions ORDER BY plan")]
+
+    def latest_number(self, name: str) -> int | None:
+        row = self._query("SELECT MAX(number) FROM revisions WHERE plan = ?", (name,))
+        return row[0][0]
+
+    def revision(self, name: str, number: int | None = None) -> Revision:
+        """A revision of a plan (the latest when ``number`` is None)."""
+        number = self.latest_number(name) if number is None else number
+        rows = self._query("SELECT plan, number, parent, time, author, message, body "
+                           "FROM revisions WHERE plan = ? AND number = ?", (name, number))
+        if not rows:
+            known = self.names()
+            what = (f"no revision {number} (latest: {self.latest_number(name)})"
+                    if name in known else f"no plan named '{name}' (plans: "
+                                          f"{', '.join(known) or 'none'})")
+            raise InputError(problem(self.path, what, field="revision" if name in known
+                                     else "name", value=number if name in known else name))
+        return self._revision(rows[0])
+
+    def history(self, name: str) -> list[Revision]:
+        """Every revision of a plan, oldest first."""
+        rows = self._query("SELECT plan, number, parent, time, author, message, body "
+                           "FROM revisions WHERE plan = ? ORDER BY number", (name,))
+        return [self._revision(r) for r in rows]
+
+    def _revision(self, row) -> Revision:
+        name, number, parent, time, author, message, body = row
+        try:
+            plan = plan_from_json(body)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(problem(self.path, f"revision {number} cannot be read ({exc})",
+                                     feature_id=name, field="body"))
+        return Revision(name, number, parent, time, author, message, plan)
+
+    def last_opened(self) -> str | None:
+        """The plan opened last (by any session), if it still exists."""
+        rows = self._query("SELECT value FROM settings WHERE key = 'last_plan'")
+        return rows[0][0] if rows and rows[0][0] in self.names() else None
+
+    # --- writing ------------------------------------------------------------------------
+    def remember_opened(self, name: str) -> None:
+        db = self._connect()
+        try:
+            db.execute("INSERT INTO settings (key, value) VALUES ('last_plan', ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (name,))
+        finally:
+            db.close()
+
+    def save(self, name: str, plan: Plan, *, base: int | None, author: str = "",
+             message: str = "") -> Revision:
+        """Append a revision to plan ``name`` (created when ``base`` is None).
+
+        Raises
+        ------
+        StaleRevision
+            When ``base`` is not the plan's latest revision (or the plan exists and ``base``
+            is None): someone saved in between. Nothing is written.
+        InputError
+            For a bad name.
+        """
+        name = _check_name(name)
+        body = plan_to_json(plan)
+        time = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")  # one writer at a time from here to COMMIT
+            latest = db.execute("SELECT MAX(number) FROM revisions WHERE plan = ?",
+                                (name,)).fetchone()[0]
+            if latest != base:
+                db.execute("ROLLBACK")
+                current = self.revision(name, latest)
+                since = self.revision(name, base).plan if base is not None else Plan({})
+                raise StaleRevision(name, base, current, describe_changes(since, current.plan))
+            number = (latest or 0) + 1
+            db.execute("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (name, number, base, time, author, message, body))
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise InputError(problem(self.path, f"the plan store cannot be written ({exc})"))
+        finally:
+            db.close()
+        return Revision(name, number, base, time, author, message, plan)
+
+    def integrity(self) -> str:
+        """SQLite's own check of the file: ``"ok"`` when sound."""
+        return self._query("PRAGMA integrity_check")[0][0]
