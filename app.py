@@ -28,6 +28,8 @@ from planner.mapview import (build_map, layer_switcher, legend_entries, sector_d
 from planner.optimize import solve
 from planner.requirements import sector_table
 from planner.scenario import load_scenario
+from planner.store import PlanStore, StaleRevision
+from planner.workspace import commit, open_session, reload, save_as
 
 st.set_page_config(page_title="Withdrawal-Zone Planner", layout="wide")
 
@@ -36,6 +38,11 @@ st.set_page_config(page_title="Withdrawal-Zone Planner", layout="wide")
 def cached_scenario(path: str | None):
     scenario = load_scenario(path)
     return scenario, sector_table(scenario), scenario_increments(scenario)
+
+
+@st.cache_resource
+def plan_store(folder: str | None):
+    return PlanStore(folder)
 
 
 @st.cache_resource(show_spinner="Measuring the new sectors ...")
@@ -49,9 +56,15 @@ except InputError as exc:
     st.error(f"The scenario cannot be loaded:\n\n{exc}")
     st.stop()
 
+try:
+    store = plan_store(os.environ.get("PLANNER_WORKSPACE") or None)
+except InputError as exc:
+    st.error(f"The plan store cannot be opened:\n\n{exc}")
+    st.stop()
 state = st.session_state
-if "history" not in state:
-    state.history = History(starting_plan(scenario, table))
+if "session" not in state:  # a new tab, or after a restart: the latest revision of the last plan
+    state.session = open_session(store, scenario.name, starting_plan(scenario, table))
+    state.conflict = None
     state.selected, state.last_click, state.solved = None, None, None
     state.sectors, state.sectors_key, state.recut_error = None, "", None
     state.custom = None
@@ -61,19 +74,43 @@ if state.sectors is not None:
     table = recut_table(state.sectors_key, scenario, state.sectors)
 
 
-def push(plan):
-    state.history = state.history.push(plan)
+def save(history, message):
+    """Autosave: the new present becomes a revision, unless someone saved since ours."""
+    try:
+        state.session = commit(store, state.session, history, author=state.get("author", ""),
+                               message=message)
+        state.conflict = None
+    except StaleRevision as exc:
+        state.conflict = str(exc)
+    except InputError as exc:
+        state.conflict = f"Not saved: {exc}"
+    forget_panel_widgets()
+
+
+def forget_panel_widgets():
+    """Let the side panel show the plan again, not the choice that was not saved."""
+    for key in [k for k in state if str(k).startswith(("lead|", "troops|", "lock|"))]:
+        del state[key]
+
+
+def push(plan, message="edit"):
+    save(state.session.history.push(plan), message)
+
+
+def switch(session):
+    state.session, state.conflict, state.solved = session, None, None
+    forget_panel_widgets()
 
 
 def apply_edit(phase, sector, codes):
     lead = state[f"lead|{phase}|{sector}"]
     troops = {c: int(state[f"troops|{phase}|{sector}|{c}"]) for c in codes}
-    push(edit_sector(state.history.present, phase, sector, None if lead == "(none)" else lead,
-                     troops))
+    push(edit_sector(state.session.history.present, phase, sector,
+                     None if lead == "(none)" else lead, troops), f"edit {sector} (phase {phase})")
 
 
 def toggle_lock(phase, sector):
-    plan = state.history.present
+    plan = state.session.history.present
     locked = state[f"lock|{phase}|{sector}"]
     push(plan.with_pin(phase, sector) if locked else plan.without_pin(phase, sector))
 
@@ -92,18 +129,19 @@ def recut(phase, sectors, count, balance):
         return
     state.recut_error = None
     state.sectors_key += f"|{phase}:{count}:{balance}"
-    state.history = History(plan_without_sectors(state.history.present, old))
+    save(History(plan_without_sectors(state.session.history.present, old)),
+         f"re-cut phase {phase} into {count} sectors")
     state.selected = None
 
 
 def optimize(mandate, force, vetoes, least_change):
-    plan = state.history.present
+    plan = state.session.history.present
     with st.spinner("Optimizing ..."):
         result = solve(scenario, mandate, pins=dict(plan.pins), table=table, time_limit_s=10,
                        reference=plan if least_change else None, contingents=force, vetoes=vetoes)
     state.solved = result
     if result.plan is not None:
-        push(result.plan)
+        push(result.plan, f"optimized ({result.status})")
 
 
 st.title("Withdrawal-Zone Planner")
@@ -129,14 +167,36 @@ with st.sidebar:
         if state.recut_error:
             st.error(state.recut_error)
     left, right = st.columns(2)
-    left.button("Undo", on_click=lambda: setattr(state, "history", state.history.undo()),
-                disabled=not state.history.past, width="stretch")
-    right.button("Redo", on_click=lambda: setattr(state, "history", state.history.redo()),
-                 disabled=not state.history.future, width="stretch")
+    history = state.session.history
+    left.button("Undo", on_click=save, args=(history.undo(), "undo"),
+                disabled=not history.past, width="stretch")
+    right.button("Redo", on_click=save, args=(history.redo(), "redo"),
+                 disabled=not history.future, width="stretch")
+    with st.expander(f"Plan '{state.session.name}', revision {state.session.revision}"):
+        st.text_input("Your name (shown in the history)", key="author")
+        names = store.names(scenario.name)
+        chosen = st.selectbox("Open a saved plan", names, index=names.index(state.session.name)
+                              if state.session.name in names else 0, key="open_name")
+        st.button("Open", on_click=lambda: switch(open_session(
+            store, scenario.name, state.session.history.present, name=state.open_name)))
+        new_name = st.text_input("Save as a new plan named", key="save_as_name")
+        if st.button("Save as") and new_name:
+            try:
+                switch(save_as(store, state.session, new_name, scenario.name,
+                               state.get("author", "")))
+                st.rerun()
+            except (StaleRevision, InputError) as exc:
+                st.error(f"Not saved: a plan named '{new_name}' exists or the name is not "
+                         f"allowed ({exc})")
+        st.caption("Every change is saved as a revision. Restore any of the latest:")
+        for r in reversed(store.history(state.session.name, 10)):
+            st.button(f"{r.number}: {r.message} ({r.time}{', ' + r.author if r.author else ''})",
+                      key=f"restore|{r.number}", disabled=r.number == state.session.revision,
+                      on_click=push, args=(r.plan, f"restored revision {r.number}"))
 
 force = [c for c in scenario.contingents if c.code in in_force]
 vetoes = scenario.vetoes if vetoes_on else ()
-plan = state.history.present
+plan = state.session.history.present
 report = check(plan, scenario, mandate, table=table, contingents=force, vetoes=vetoes)
 requirements = table.requirements(scenario.mandates[mandate])
 open_sectors = table.open_in(phase)
@@ -170,8 +230,9 @@ with st.sidebar:
                 new_table = sector_table(new)
                 state.custom = (new, new_table, scenario_increments(new))
                 state.sectors, state.sectors_key = None, ""
-                state.history = History(plan_without_sectors(
-                    state.history.present, set(table.ids) - set(new_table.ids)))
+                save(History(plan_without_sectors(state.session.history.present,
+                                                  set(table.ids) - set(new_table.ids))),
+                     f"replaced the {layer} layer")
                 st.rerun()
             except InputError as exc:
                 st.error(f"Nothing was replaced:\n\n{exc}")
@@ -180,11 +241,16 @@ with st.sidebar:
     if upload is not None and state.get("imported") != upload.file_id:
         state.imported = upload.file_id
         try:
-            push(import_plan(upload.name, upload.getvalue(), table, codes))
+            push(import_plan(upload.name, upload.getvalue(), table, codes),
+                 f"imported {upload.name}")
             st.success(f"Imported {upload.name}.")
         except InputError as exc:
             st.error(f"Nothing was imported:\n\n{exc}")
 
+if state.conflict:
+    st.warning(state.conflict)
+    st.button("Reload the latest revision", type="primary",
+              on_click=lambda: switch(reload(store, state.session)))
 totals = report.totals()
 st.markdown(f"**{totals['hard']} hard** and **{totals['soft']} soft** violations under "
             f"{html.escape(scenario.mandates[mandate].label)}.")
@@ -259,14 +325,14 @@ rows = phase_rows(plan, phase, page_of(open_sectors, table_page, TABLE_ROWS_PER_
                   requirements)
 edited = st.data_editor(
     pd.DataFrame(rows), hide_index=True, width="stretch", disabled=["sector", "required"],
-    key=f"table|{phase}|{table_page}|{len(state.history.past)}",
+    key=f"table|{phase}|{table_page}|{state.session.revision}",
     column_config={"lead": st.column_config.SelectboxColumn("lead", options=[""] + codes),
                    **{c: st.column_config.NumberColumn(c, min_value=0, step=scenario.troop_unit)
                       for c in codes}})
 changed = edited.to_dict(orient="records")
 if changed != rows:
     try:
-        push(plan_from_rows(plan, phase, changed, codes))
+        push(plan_from_rows(plan, phase, changed, codes), f"table edit (phase {phase})")
         st.rerun()
     except InputError as exc:
         st.error(f"The table was not applied:\n\n{exc}")

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -17,12 +18,23 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 
 
 @contextmanager
-def running_app(scenario: str | None = None):
-    """Yield the URL of the app served on a free loopback port; stop it afterwards."""
+def running_app(scenario: str | None = None, workspace: str | None = None):
+    """Yield the URL of the app served on a free loopback port; stop it afterwards.
+
+    The app's plan store is ``workspace``, or a fresh temporary folder (never ./workspace).
+    """
+    with tempfile.TemporaryDirectory() as fresh:
+        with _serving(scenario, workspace or fresh) as url:
+            yield url
+
+
+@contextmanager
+def _serving(scenario, workspace):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, **({"PLANNER_SCENARIO": scenario} if scenario else {}))
+    env = dict(os.environ, PLANNER_WORKSPACE=str(workspace),
+               **({"PLANNER_SCENARIO": scenario} if scenario else {}))
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                              "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--server.headless", "true"], cwd=ROOT, env=env,

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+from functools import cached_property
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -37,13 +38,14 @@ CREATE TABLE IF NOT EXISTS revisions (
     body    TEXT    NOT NULL,
     PRIMARY KEY (plan, number)
 );
+CREATE TABLE IF NOT EXISTS plans (name TEXT PRIMARY KEY, scope TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
 @dataclass(frozen=True)
 class Revision:
-    """One saved state of a named plan."""
+    """One saved state of a named plan (its plan is decoded when first asked for)."""
 
     plan_name: str
     number: int
@@ -51,7 +53,15 @@ class Revision:
     time: str
     author: str
     message: str
-    plan: Plan
+    body: str = field(repr=False)
+
+    @cached_property
+    def plan(self) -> Plan:
+        try:
+            return plan_from_json(self.body)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(problem("<plan store>", f"revision {self.number} cannot be read "
+                                     f"({exc})", feature_id=self.plan_name, field="body"))
 
     def label(self) -> str:
         who = f" by {self.author}" if self.author else ""
@@ -155,9 +165,12 @@ class PlanStore:
             db.close()
 
     # --- reading ------------------------------------------------------------------------
-    def names(self) -> list[str]:
-        """Every plan's name, in order."""
-        return [r[0] for r in self._query("SELECT DISTINCT plan FROM revisions ORDER BY plan")]
+    def names(self, scope: str | None = None) -> list[str]:
+        """Every plan's name, in order; only those of ``scope`` (a scenario) when given."""
+        if scope is None:
+            return [r[0] for r in self._query("SELECT name FROM plans ORDER BY name")]
+        return [r[0] for r in self._query("SELECT name FROM plans WHERE scope = ? ORDER BY name",
+                                          (scope,))]
 
     def latest_number(self, name: str) -> int | None:
         row = self._query("SELECT MAX(number) FROM revisions WHERE plan = ?", (name,))
@@ -177,38 +190,34 @@ class PlanStore:
                                      else "name", value=number if name in known else name))
         return self._revision(rows[0])
 
-    def history(self, name: str) -> list[Revision]:
-        """Every revision of a plan, oldest first."""
+    def history(self, name: str, last: int | None = None) -> list[Revision]:
+        """The revisions of a plan, oldest first: all, or the ``last`` few."""
         rows = self._query("SELECT plan, number, parent, time, author, message, body "
-                           "FROM revisions WHERE plan = ? ORDER BY number", (name,))
-        return [self._revision(r) for r in rows]
+                           "FROM revisions WHERE plan = ? ORDER BY number DESC LIMIT ?",
+                           (name, -1 if last is None else last))
+        return [self._revision(r) for r in reversed(rows)]
 
     def _revision(self, row) -> Revision:
-        name, number, parent, time, author, message, body = row
-        try:
-            plan = plan_from_json(body)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(problem(self.path, f"revision {number} cannot be read ({exc})",
-                                     feature_id=name, field="body"))
-        return Revision(name, number, parent, time, author, message, plan)
+        return Revision(*row)
 
-    def last_opened(self) -> str | None:
-        """The plan opened last (by any session), if it still exists."""
-        rows = self._query("SELECT value FROM settings WHERE key = 'last_plan'")
-        return rows[0][0] if rows and rows[0][0] in self.names() else None
+    def last_opened(self, scope: str = "") -> str | None:
+        """The plan of ``scope`` opened last (by any session), if it still exists."""
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (f"last:{scope}",))
+        return rows[0][0] if rows and rows[0][0] in self.names(scope) else None
 
     # --- writing ------------------------------------------------------------------------
-    def remember_opened(self, name: str) -> None:
+    def remember_opened(self, name: str, scope: str = "") -> None:
         db = self._connect()
         try:
-            db.execute("INSERT INTO settings (key, value) VALUES ('last_plan', ?) "
-                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (name,))
+            db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       (f"last:{scope}", name))
         finally:
             db.close()
 
     def save(self, name: str, plan: Plan, *, base: int | None, author: str = "",
-             message: str = "") -> Revision:
-        """Append a revision to plan ``name`` (created when ``base`` is None).
+             message: str = "", scope: str = "") -> Revision:
+        """Append a revision to plan ``name`` (created, in ``scope``, when ``base`` is None).
 
         Raises
         ------
@@ -232,6 +241,8 @@ class PlanStore:
                 since = self.revision(name, base).plan if base is not None else Plan({})
                 raise StaleRevision(name, base, current, describe_changes(since, current.plan))
             number = (latest or 0) + 1
+            if latest is None:
+                db.execute("INSERT INTO plans VALUES (?, ?)", (name, scope))
             db.execute("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (name, number, base, time, author, message, body))
             db.execute("COMMIT")
@@ -241,7 +252,9 @@ class PlanStore:
             raise InputError(problem(self.path, f"the plan store cannot be written ({exc})"))
         finally:
             db.close()
-        return Revision(name, number, base, time, author, message, plan)
+        saved = Revision(name, number, base, time, author, message, body)
+        saved.__dict__["plan"] = plan  # already at hand
+        return saved
 
     def integrity(self) -> str:
         """SQLite's own check of the file: ``"ok"`` when sound."""

@@ -30,3 +30,11 @@ def mini(mini_dir):
 def gaza():
     from planner.scenario import load_scenario
     return load_scenario()
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path, monkeypatch):
+    """Every test gets a plan store of its own: nothing is written to ./workspace."""
+    folder = tmp_path / "workspace"
+    monkeypatch.setenv("PLANNER_WORKSPACE", str(folder))
+    return folder

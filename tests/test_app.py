@@ -124,3 +124,59 @@ def test_a_large_phase_is_paged_in_the_violation_list_and_the_table(tmp_path, mo
     first = {b.label for b in shown}
     at.number_input(key="page|hard").set_value(2).run()
     assert not first & {b.label for b in at.button if b.key and b.key.startswith("v|hard|")}
+
+
+def change_lead(at, sector, lead, phase=1):
+    at.selectbox(key="selected").select(sector).run()
+    at.selectbox(key=f"lead|{phase}|{sector}").select(lead).run()
+    assert not at.exception, at.exception
+
+
+def lead_in_table(at, sector):
+    return at.dataframe[0].value.set_index("sector").loc[sector, "lead"]
+
+
+def test_every_edit_is_saved_and_a_new_session_finds_the_latest_revision():
+    at = open_app()
+    change_lead(at, "P1-S03", "EGY")
+    again = open_app()  # a new tab, or the app after a server restart
+    assert lead_in_table(again, "P1-S03") == "EGY"
+    assert "revision 2" in " ".join(e.label for e in again.expander)
+
+
+def test_a_stale_session_is_refused_shown_what_changed_and_can_reload():
+    first, second = open_app(), open_app()  # two planners on the same plan
+    change_lead(first, "P1-S03", "EGY")
+    change_lead(second, "P1-S04", "ITA")  # based on revision 1: refused
+    warning = second.warning[0].value
+    assert "was not saved" in warning and "P1-S03 (phase 1): lead" in warning
+    assert lead_in_table(second, "P1-S04") != "ITA"  # never applied silently
+    next(b for b in second.button if b.label == "Reload the latest revision").click().run()
+    assert lead_in_table(second, "P1-S03") == "EGY" and not second.warning
+    change_lead(second, "P1-S04", "ITA")  # now based on the latest: saved
+    assert lead_in_table(open_app(), "P1-S04") == "ITA"
+
+
+def test_history_panel_restores_a_revision_and_undo_walks_saved_revisions():
+    at = open_app()
+    original = lead_in_table(at, "P1-S03")
+    change_lead(at, "P1-S03", "EGY")
+    change_lead(at, "P1-S03", "ITA")
+    at = open_app()  # reopened: undo still walks back through the saved revisions
+    next(b for b in at.button if b.label == "Undo").click().run()
+    assert lead_in_table(at, "P1-S03") == "EGY"
+    next(b for b in at.button if b.key == "restore|1").click().run()
+    assert lead_in_table(at, "P1-S03") == original
+    assert any(b.label.startswith("5: restored revision 1") for b in at.button)
+
+
+def test_save_as_makes_a_new_plan_that_opens_by_name():
+    at = open_app()
+    change_lead(at, "P1-S03", "EGY")
+    at.text_input(key="save_as_name").input("variant").run()
+    next(b for b in at.button if b.label == "Save as").click().run()
+    assert "Plan 'variant', revision 1" in [e.label for e in at.expander]
+    change_lead(at, "P1-S03", "ITA")
+    at.selectbox(key="open_name").select("main").run()
+    next(b for b in at.button if b.label == "Open").click().run()
+    assert lead_in_table(at, "P1-S03") == "EGY"

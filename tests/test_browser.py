@@ -138,3 +138,26 @@ def test_importing_a_bad_plan_shows_the_error_in_the_page_and_changes_nothing(pa
     text = page.locator('[data-testid="stAlert"]').filter(has_text="Nothing was imported").inner_text()
     assert "mine.csv: feature 0 (id 'P1-S01'): field 'troops_NOPE'" in text
     assert hard_violations(page) == before
+
+
+def choose_lead(page, sector, lead):
+    page.get_by_role("combobox", name="Sector").click()
+    page.get_by_role("option", name=sector, exact=True).click()
+    expect(page.get_by_role("combobox", name="Sector")).to_have_value(sector)
+    page.get_by_role("combobox", name="Lead nation").click()
+    page.get_by_role("option", name=lead, exact=True).click()
+
+
+def test_two_pages_on_one_plan_never_overwrite_each_other(page, app_url):
+    other = page.context.new_page()
+    other.goto(app_url)
+    for p in (page, other):
+        p.get_by_text(re.compile(r"hard and \d+ soft violations")).first.wait_for()
+    choose_lead(page, "P1-S03", "EGY")
+    page.get_by_text(re.compile(r"Plan 'main', revision \d+")).first.wait_for()
+    choose_lead(other, "P1-S04", "ITA")  # still on the revision it opened
+    warning = other.get_by_text(re.compile("was not saved"))
+    warning.wait_for(timeout=30_000)
+    assert "P1-S03 (phase 1): lead" in warning.inner_text()
+    other.get_by_role("button", name="Reload the latest revision").click()
+    expect(other.get_by_text(re.compile("was not saved"))).to_have_count(0, timeout=30_000)

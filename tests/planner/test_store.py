@@ -82,11 +82,14 @@ def test_a_file_that_is_not_a_store_is_reported_not_raised(tmp_path):
         PlanStore(tmp_path)
 
 
-def test_last_opened_plan_is_remembered_across_store_objects(tmp_path):
-    PlanStore(tmp_path).save("a", Plan({}), base=None)
-    PlanStore(tmp_path).save("b", Plan({}), base=None)
-    PlanStore(tmp_path).remember_opened("a")
-    assert PlanStore(tmp_path).last_opened() == "a"
+def test_last_opened_plan_and_names_are_kept_per_scenario(tmp_path):
+    PlanStore(tmp_path).save("a", Plan({}), base=None, scope="Gaza")
+    PlanStore(tmp_path).save("b", Plan({}), base=None, scope="Gaza")
+    PlanStore(tmp_path).save("c", Plan({}), base=None, scope="Sinai")
+    PlanStore(tmp_path).remember_opened("a", "Gaza")
+    assert PlanStore(tmp_path).last_opened("Gaza") == "a"
+    assert PlanStore(tmp_path).last_opened("Sinai") is None
+    assert PlanStore(tmp_path).names("Gaza") == ["a", "b"] and PlanStore(tmp_path).names() == ["a", "b", "c"]
 
 
 def test_cli_lists_shows_and_exports_plans(tmp_path, capsys, gaza):
@@ -142,3 +145,14 @@ def test_a_writer_killed_mid_save_leaves_every_acknowledged_revision(tmp_path):
     for r in PlanStore(tmp_path).history("main"):
         assert r.plan == writer.plan_for(r.number)
     print(f"{KILLS} kills, {len(acknowledged)} acknowledged revisions, all present and intact")
+
+
+def test_two_sessions_opening_a_new_workspace_at_once_share_one_plan(store, monkeypatch):
+    from planner.workspace import open_session
+    first = open_session(store, "Gaza", edited())
+    # the second session looked before the first had created 'main' (a real race when two
+    # tabs open a new workspace together): its creation is refused and it opens that plan
+    monkeypatch.setattr(store, "names", lambda scope=None: [])
+    second = open_session(store, "Gaza", edited(troops=999), name="main")
+    assert second.revision == first.revision == 1
+    assert second.history.present == first.history.present
