@@ -6,6 +6,8 @@ Checks are vectorized over the whole layer and every problem is reported at once
 from __future__ import annotations
 
 import os
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,9 @@ GEOMETRY_KINDS = {"polygon": (3, 6), "point": (0, 4), "line": (1, 2, 5)}
 WGS84 = "EPSG:4326"
 _GEOJSON_SUFFIXES = {".geojson", ".json"}
 MAX_LAYER_BYTES = 200 * 1024 * 1024
+MAX_VERTICES = 500_000          # per feature: more is no planning layer, and costs memory
+MAX_ZIP_BYTES = 1024 * 1024 * 1024  # uncompressed size of a zipped layer
+MAX_ZIP_RATIO = 200             # a member compressed more than this is a zip bomb
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,9 @@ class Layer:
     repairs: tuple[Problem, ...] = field(default_factory=tuple)
 
 
-def read_layer(path, *, geometry: str | None = None, id_field: str | None = None) -> Layer:
-    """Read one vector layer, check its CRS and geometries, repair invalid polygons.
+def read_layer(path, *, geometry: str | None = None, id_field: str | None = None,
+               repair: bool = False) -> Layer:
+    """Read one vector layer, check its CRS and geometries, optionally repair polygons.
 
     Parameters
     ----------
@@ -45,6 +51,9 @@ def read_layer(path, *, geometry: str | None = None, id_field: str | None = None
         ``"polygon"``, ``"point"`` or ``"line"``: the geometry kind every feature must have.
     id_field
         Property naming each feature in messages (for example ``"sector_id"``).
+    repair
+        Repair invalid polygons with ``make_valid`` (listed in ``repairs``) instead of
+        refusing them.
 
     Returns
     -------
@@ -54,13 +63,17 @@ def read_layer(path, *, geometry: str | None = None, id_field: str | None = None
     Raises
     ------
     InputError
-        Unreadable file, missing CRS, coordinates out of range, empty, null or wrong-type
-        geometries, or polygons that cannot be repaired.
+        Unreadable file (not UTF-8, zip with unsafe paths or a bomb), a GeoJSON that is not
+        WGS84, no features, missing CRS, coordinates out of range or not finite, 3D
+        coordinates, features of more than ``MAX_VERTICES`` vertices, empty, null or
+        wrong-type geometries, invalid polygons (unless ``repair``).
     """
     if geometry is not None and geometry not in GEOMETRY_KINDS:
         raise ValueError(f"`geometry` must be one of {sorted(GEOMETRY_KINDS)}; got {geometry!r}")
     frame = _read_frame(path)
     frame = _ensure_crs(frame, path)
+    if not len(frame):
+        raise InputError(problem(path, "the layer has no features"))
     ids = _feature_ids(frame, id_field)
     problems, repairs = [], []
     frame, found = _check_geometries(frame, path, ids, geometry)
@@ -68,6 +81,13 @@ def read_layer(path, *, geometry: str | None = None, id_field: str | None = None
     if geometry == "polygon" and not problems:
         frame, repairs, found = _repair_polygons(frame, path, ids)
         problems += found
+        if not repair:
+            problems += [problem(r.file, r.message.replace("repaired with make_valid",
+                                                           "(fix it, or repair it with "
+                                                           "`planner layers validate --repair`)"),
+                                 feature=r.feature, feature_id=r.feature_id, field=r.field)
+                         for r in repairs]
+            repairs = []
     problems += _check_ranges(frame, path, ids)
     if problems:
         raise InputError(problems)
@@ -76,15 +96,47 @@ def read_layer(path, *, geometry: str | None = None, id_field: str | None = None
 
 def _read_frame(path) -> gpd.GeoDataFrame:
     p = checked_file(path, MAX_LAYER_BYTES)
+    if p.suffix.lower() == ".zip":
+        _check_zip(p)
     try:
-        return gpd.read_file(p, engine="pyogrio")
+        with warnings.catch_warnings():  # GDAL's own warnings: what matters is raised below
+            warnings.simplefilter("ignore")
+            return gpd.read_file(p, engine="pyogrio")
     except Exception as exc:  # GDAL raises many types; all mean "cannot read this file"
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, UnicodeDecodeError):
+            reason = f"not UTF-8 text (byte {exc.start}); save it as UTF-8"
         raise InputError(problem(path, f"cannot read as a vector layer: {reason}")) from None
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a zip whose members climb out of its folder or that inflates like a bomb."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(problem(path, f"not a readable zip file ({exc})")) from None
+    for m in members:
+        parts = Path(m.filename.replace("\\", "/")).parts
+        if m.filename.startswith(("/", "\\")) or ".." in parts or ":" in m.filename:
+            raise InputError(problem(path, "zip member has an unsafe path", field="member",
+                                     value=m.filename))
+        if m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1) and m.file_size > 2**20:
+            raise InputError(problem(path, f"zip member inflates {m.file_size / max(m.compress_size, 1):,.0f} "
+                                     f"times (a zip bomb?)", field="member", value=m.filename))
+    if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+        raise InputError(problem(path, f"zip holds more than {MAX_ZIP_BYTES / 2**30:g} GiB "
+                                 "uncompressed"))
 
 
 def _ensure_crs(frame: gpd.GeoDataFrame, path) -> gpd.GeoDataFrame:
     if frame.crs is not None:
+        if Path(path).suffix.lower() in _GEOJSON_SUFFIXES and frame.crs.to_epsg() not in (4326, 4979) \
+                and not frame.crs.equals("OGC:CRS84"):
+            raise InputError(problem(path, "GeoJSON must be WGS84 longitude/latitude (RFC 7946); "
+                                     "this file declares another CRS in a 'crs' member: "
+                                     "reproject it to EPSG:4326", field="crs",
+                                     value=frame.crs.to_string()))
         return frame
     if Path(path).suffix.lower() in _GEOJSON_SUFFIXES:
         return frame.set_crs(WGS84)  # RFC 7946: GeoJSON is WGS84 lon/lat by definition
@@ -105,8 +157,15 @@ def _check_geometries(frame, path, ids, geometry):
     for i in np.flatnonzero(missing):
         problems.append(problem(path, "geometry is empty or missing", feature=int(i),
                                 feature_id=ids[i], field="geometry"))
-    if shapely.has_z(geoms).any():
-        frame = frame.set_geometry(shapely.force_2d(geoms))
+    for i in np.flatnonzero(shapely.has_z(geoms)):
+        problems.append(problem(path, "3D coordinates (a z value) are not supported; save the "
+                                "layer in 2D (for example ogr2ogr -dim XY)", feature=int(i),
+                                feature_id=ids[i], field="geometry"))
+    counts = shapely.get_num_coordinates(geoms)
+    for i in np.flatnonzero(counts > MAX_VERTICES):
+        problems.append(problem(path, f"{counts[i]:,} vertices; at most {MAX_VERTICES:,} per "
+                                "feature (simplify it)", feature=int(i), feature_id=ids[i],
+                                field="geometry"))
     if geometry is not None:
         wrong = ~np.isin(shapely.get_type_id(geoms), GEOMETRY_KINDS[geometry]) & ~missing
         names = frame.geometry.geom_type.values

@@ -41,7 +41,7 @@ def cmd_inspect(args) -> int:
 
 def cmd_validate(args) -> int:
     from geo.layers import read_layer
-    layer = read_layer(args.file, geometry=args.geometry)
+    layer = read_layer(args.file, geometry=args.geometry, repair=args.repair)
     frame = layer.frame
     bounds = [round(float(b), 6) for b in frame.total_bounds] if len(frame) else []
     kinds = sorted(set(frame.geom_type.dropna()))
@@ -139,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="GeoJSON, GeoPackage, zipped Shapefile, KML ...")
     p.add_argument("--geometry", choices=["polygon", "point", "line"],
                    help="geometry kind every feature must have")
+    p.add_argument("--repair", action="store_true",
+                   help="repair invalid polygons with make_valid and list what was repaired "
+                        "(without it they are errors)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("sectors", help="cut a phase's vacated increment into sectors")

@@ -139,6 +139,9 @@ class _Rows:
         if self.problems:
             raise InputError(self.problems)
         keys = sorted(set(self.leads) | set(self.troops))
+        if not keys:
+            raise InputError(problem(self.path, "the plan has no rows (an empty file or "
+                                     "collection); export a plan to see the expected form"))
         rows = [Assignment(p, s, self.leads.get((p, s)), self.troops.get((p, s), {}))
                 for p, s in keys]
         pins = {k: Pin(self.leads.get(k), dict(self.troops.get(k, {}))) for k in self.locked}

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 import geopandas as gpd
+import numpy as np
 import pyproj
 
 from geo.attributes import Surroundings
@@ -459,7 +460,39 @@ def _read_layers(root: Path, files: dict, r: Reader, parts: dict, skip=()):
     crs = parts["crs"] or utm_crs(read["territory"].frame)
     parts["crs"] = pyproj.CRS(crs)
     frames = {n: project(layer.frame, crs) for n, layer in read.items()}
+    problems = _check_extent(root, files, read, frames, crs)
+    if problems:
+        return None, problems
     return Layers(sectors=frames.pop("sectors", None), warnings=tuple(repairs), **frames), []
+
+
+def _check_extent(root, files, read, frames, crs) -> list[Problem]:
+    """Features far from the territory: a wrong CRS, or longitude and latitude swapped."""
+    import shapely
+    territory = shapely.union_all(frames["territory"].geometry.values)
+    minx, miny, maxx, maxy = territory.bounds
+    reach = shapely.box(minx, miny, maxx, maxy).buffer(max(5000.0, 0.2 * max(maxx - minx,
+                                                                              maxy - miny)))
+    problems = []
+    for name, frame in frames.items():
+        if name == "territory":
+            continue
+        far = ~shapely.intersects(frame.geometry.values, reach)
+        for i in np.flatnonzero(far):
+            km = shapely.distance(frame.geometry.values[i], territory) / 1000
+            message = f"lies {km:,.0f} km from the territory"
+            original = read[name].frame
+            if original.crs is not None and original.crs.is_geographic:
+                swapped = gpd.GeoSeries(shapely.transform(original.geometry.values[i:i + 1],
+                                                          lambda xy: xy[:, ::-1]),
+                                        crs=original.crs).to_crs(crs).values[0]
+                if shapely.intersects(swapped, reach):
+                    message += "; its longitude and latitude look swapped"
+            ids = frame.get("sector_id", frame.get("name"))
+            problems.append(problem(root / files[name], message, feature=int(i),
+                                    feature_id=None if ids is None else ids.iloc[i],
+                                    field="geometry"))
+    return problems
 
 
 def _check_fields(read: dict[str, Layer], phases: list[int]) -> list[Problem]:

@@ -161,3 +161,45 @@ def test_two_pages_on_one_plan_never_overwrite_each_other(page, app_url):
     assert "P1-S03 (phase 1): lead" in warning.inner_text()
     other.get_by_role("button", name="Reload the latest revision").click()
     expect(other.get_by_text(re.compile("was not saved"))).to_have_count(0, timeout=30_000)
+
+
+SCRIPT = "<script>window.__xss = 1; alert(1)</script>"
+IMAGE = '<img src=x onerror="window.__xss = 2; alert(2)">'
+
+
+def test_names_with_markup_from_a_scenario_are_shown_as_text_and_never_run(tmp_path):
+    import shutil
+
+    from bench.browser import running_app
+    folder = tmp_path / "hostile"
+    shutil.copytree(Path(__file__).parents[1] / "data" / "gaza-isf", folder)
+    text = (folder / "scenario.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Indonesia", f"name: {json.dumps(SCRIPT)}")
+    text = text.replace("name: Pakistan", f"name: {json.dumps(IMAGE)}")
+    (folder / "scenario.yaml").write_text(text, encoding="utf-8")
+    places = json.loads((folder / "places.geojson").read_text(encoding="utf-8"))
+    for f in places["features"]:
+        f["properties"]["name"] = IMAGE
+    (folder / "places.geojson").write_text(json.dumps(places), encoding="utf-8")
+    with running_app(str(folder)) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        dialogs, errors = [], []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(url)
+        page.get_by_text(re.compile(r"hard and \d+ soft violations")).first.wait_for()
+        frame = map_frame(page)
+        for path in frame.query_selector_all("path.leaflet-interactive")[:40]:
+            try:
+                path.hover(timeout=500)  # open tooltips, crossings' included
+            except Exception:
+                pass
+        page.wait_for_timeout(1000)
+        body = page.inner_text("body")
+        assert SCRIPT in body and IMAGE in body  # shown, as text
+        assert dialogs == []
+        assert page.evaluate("() => window.__xss") is None
+        assert frame.evaluate("() => window.__xss") is None
+        assert not [e for e in errors if "xss" in e or "alert" in e]
+        browser.close()
