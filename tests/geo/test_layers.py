@@ -52,9 +52,11 @@ def test_read_layer_rejects_projected_coordinates_in_geojson_naming_feature(tmp_
     assert len(err.value.problems) == 1
 
 
-def test_read_layer_repairs_self_intersecting_polygon_with_warning(tmp_path):
-    layer = read_layer(write_json(tmp_path / "b.geojson", fc(BOWTIE, props=[{"id": "x7"}])),
-                       geometry="polygon")
+def test_read_layer_refuses_a_self_intersecting_polygon_or_repairs_it_when_asked(tmp_path):
+    path = write_json(tmp_path / "b.geojson", fc(BOWTIE, props=[{"id": "x7"}]))
+    with pytest.raises(InputError, match=r"feature 0 \(id 'x7'\).*Self-intersection.*--repair"):
+        read_layer(path, geometry="polygon")
+    layer = read_layer(path, geometry="polygon", repair=True)
     assert shapely.is_valid(layer.frame.geometry.values).all()
     assert layer.frame.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
     assert len(layer.repairs) == 1
@@ -91,10 +93,10 @@ def test_read_layer_reports_missing_file(tmp_path):
         read_layer(tmp_path / "nothere.geojson")
 
 
-def test_read_layer_drops_z_coordinates(tmp_path):
+def test_read_layer_refuses_z_coordinates_naming_the_feature(tmp_path):
     point = {"type": "Point", "coordinates": [34.0, 31.0, 12.5]}
-    layer = read_layer(write_json(tmp_path / "z.geojson", fc(point)), geometry="point")
-    assert not shapely.has_z(layer.frame.geometry.values).any()
+    with pytest.raises(InputError, match=r"feature 0.*3D coordinates"):
+        read_layer(write_json(tmp_path / "z.geojson", fc(point)), geometry="point")
 
 
 def test_read_layer_reads_geopackage_in_its_own_crs(tmp_path):

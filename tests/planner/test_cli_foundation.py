@@ -47,7 +47,9 @@ def test_layers_validate_reports_features_crs_and_repairs(tmp_path, capsys):
                                                                [34.1, 31], [34, 31.1], [34, 31]]]}}]}
     path = tmp_path / "b.geojson"
     path.write_text(json.dumps(bowtie), encoding="utf-8")
-    assert main(["layers", "validate", str(path), "--geometry", "polygon"]) == 0
+    assert main(["layers", "validate", str(path), "--geometry", "polygon"]) == 2
+    assert "--repair" in capsys.readouterr().err
+    assert main(["layers", "validate", str(path), "--geometry", "polygon", "--repair"]) == 0
     out = capsys.readouterr().out
     assert "1 features" in out and "EPSG:4326" in out and "repaired:" in out
 
