@@ -21,7 +21,8 @@ class Model:
     """A CP-SAT model of a plan over ``phases`` (see the module docstring)."""
 
     def __init__(self, table: SectorTable, mandate, contingents: dict, vetoes, *, unit: int,
-                 phases=None, pins=None, best_effort: bool = False, explain: bool = False):
+                 phases=None, pins=None, best_effort: bool = False, explain: bool = False,
+                 context=None):
         self.cp = cp_model.CpModel()
         self.table, self.mandate, self.contingents = table, mandate, contingents
         self.vetoes, self.unit, self.best_effort = tuple(vetoes), unit, best_effort
@@ -31,6 +32,9 @@ class Model:
         self.key_set = set(self.keys)
         self.nations = sorted(contingents)
         self.pins = dict(pins or {})
+        # leads of phases not planned here (from the reference plan): rules spanning phases,
+        # like continuity, hold against them
+        self.context = {k: lead for k, lead in (context or {}).items() if k[0] not in self.phases}
         self.guards: dict[str, cp_model.IntVar] = {}
         self.guard_rules: dict[str, tuple] = {}
         self.soft_terms: list = []      # (scaled weight, expression)

@@ -120,8 +120,9 @@ def solve(scenario, mandate: str = "chapter-vi", *, phases=None, pins=None, refe
     _check_pins(pins, scenario.troop_unit)
     bound = _rules(scenario, rules, pins)
     phases = tuple(phases or table.phases)
+    context = {a.key: a.lead for a in reference if a.lead} if reference is not None else {}
     model = Model(table, m_def, force, vetoes, unit=scenario.troop_unit, phases=phases,
-                  pins=pins, best_effort=best_effort)
+                  pins=pins, best_effort=best_effort, context=context)
     if not best_effort:
         reasons = obvious_impossibilities(bound, table, model.requirements, force, m_def, vetoes,
                                           scenario.troop_unit)
@@ -144,7 +145,7 @@ def solve(scenario, mandate: str = "chapter-vi", *, phases=None, pins=None, refe
                            report=report, penalties=staged.values)
     if staged.status == "INFEASIBLE" and not best_effort:
         guarded = Model(table, m_def, force, vetoes, unit=scenario.troop_unit, phases=phases,
-                        pins=pins, explain=True)
+                        pins=pins, explain=True, context=context)
         for rule in bound:
             rule.kind.encode(rule, guarded)
         explanation = explain(guarded, time_limit_s, seed)

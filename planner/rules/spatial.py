@@ -169,12 +169,27 @@ def check_continuity(rule, sit):
 
 
 def encode_continuity(rule, m):
-    phases = list(m.phases)
+    """Leads equal across consecutive phases; where one of the two phases is not planned
+    (``--phase N``), against the reference plan's lead there (``m.context``)."""
+    phases = list(m.table.phases)
     for before, after in zip(phases, phases[1:]):
+        if before not in m.phases and after not in m.phases:
+            continue
         for s in m.open_in(before):
+            if before in m.phases and after in m.phases:
+                lits = m.relax(rule, after)
+                for n in m.nations:
+                    m.cp.Add(m.lead[before, s, n] == m.lead[after, s, n]).OnlyEnforceIf(lits)
+                continue
+            planned = before if before in m.phases else after
+            kept = m.context.get((after if planned == before else before, s))
+            if kept is None:
+                continue  # no lead there: nothing to keep
             lits = m.relax(rule, after)
-            for n in m.nations:
-                m.cp.Add(m.lead[before, s, n] == m.lead[after, s, n]).OnlyEnforceIf(lits)
+            if kept in m.nations:
+                m.cp.Add(m.lead[planned, s, kept] == 1).OnlyEnforceIf(lits)
+            else:  # the lead to keep is not in play: the condition cannot hold
+                m.cp.AddBoolOr([]).OnlyEnforceIf(lits)
 
 
 register(RuleKind("continuity", "A lead nation keeps its sector in later phases.", {},

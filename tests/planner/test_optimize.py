@@ -123,6 +123,21 @@ def test_contiguity_penalty_keeps_a_nations_sectors_together(mini):
     assert [v for v in result.report.violations if v.kind == "contiguous_area"] == []
 
 
+def test_planning_one_phase_keeps_continuity_with_the_reference_plans_other_phases(mini):
+    # phase 1 comes from the reference: AAA leads P1-S01. Planning phase 2 alone, keeping
+    # AAA there (continuity, weight 10) outweighs giving it to BBB, who prefers it (weight 1)
+    rules = BASE_RULES + [spec("pref", "preference", "soft", 1),
+                          spec("cont", "continuity", "soft", 10)]
+    first = solve(mini, rules=BASE_RULES, time_limit_s=20)
+    reference = first.plan.with_lead(1, "P1-S01", "AAA").with_troops(1, "P1-S01", "AAA", 300)
+    result = solve(mini, rules=rules, phases=[2], reference=reference, time_limit_s=20)
+    assert result.plan.get(2, "P1-S01").lead == "AAA"
+    assert result.plan.get(1, "P1-S01").lead == "AAA"  # the reference's phase, kept
+    assert not [v for v in result.report.violations if v.kind == "continuity"]
+    alone = solve(mini, rules=rules[:-1], phases=[2], reference=reference, time_limit_s=20)
+    assert alone.plan.get(2, "P1-S01").lead == "BBB"  # without continuity, preference wins
+
+
 def test_troop_balance_penalty_removes_surplus_that_least_change_would_keep(mini):
     rows = [Assignment(1, "P1-S01", "AAA", {"AAA": 100}),  # needs 60: a surplus of 40
             Assignment(1, "P1-S02", "AAA", {"AAA": 30}),
