@@ -5,6 +5,8 @@ Checks are vectorized over the whole layer and every problem is reported at once
 """
 from __future__ import annotations
 
+import json
+import math
 import os
 import warnings
 import zipfile
@@ -17,7 +19,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geo.errors import InputError, Problem, checked_file, problem
+from geo.errors import InputError, Problem, checked_file, problem, raise_if
 
 # shapely type ids: Point 0, LineString 1, LinearRing 2, Polygon 3, MultiPoint 4,
 # MultiLineString 5, MultiPolygon 6.
@@ -28,6 +30,7 @@ MAX_LAYER_BYTES = 200 * 1024 * 1024
 MAX_VERTICES = 500_000          # per feature: more is no planning layer, and costs memory
 MAX_ZIP_BYTES = 1024 * 1024 * 1024  # uncompressed size of a zipped layer
 MAX_ZIP_RATIO = 200             # a member compressed more than this is a zip bomb
+MAX_PRECHECK_BYTES = 64 * 1024 * 1024  # GeoJSON read in Python first to name bad features
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ def _read_frame(path) -> gpd.GeoDataFrame:
     p = checked_file(path, MAX_LAYER_BYTES)
     if p.suffix.lower() == ".zip":
         _check_zip(p)
+    if p.suffix.lower() in _GEOJSON_SUFFIXES and p.stat().st_size <= MAX_PRECHECK_BYTES:
+        raise_if(_geojson_problems(p))
     try:
         with warnings.catch_warnings():  # GDAL's own warnings: what matters is raised below
             warnings.simplefilter("ignore")
@@ -107,6 +112,55 @@ def _read_frame(path) -> gpd.GeoDataFrame:
         if isinstance(exc, UnicodeDecodeError):
             reason = f"not UTF-8 text (byte {exc.start}); save it as UTF-8"
         raise InputError(problem(path, f"cannot read as a vector layer: {reason}")) from None
+
+
+def _geojson_problems(path: Path) -> list[Problem]:
+    """What GDAL would refuse for the whole file, said per feature: coordinates that are not
+    finite numbers, and polygon rings that are not closed."""
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8"),
+                         parse_constant=lambda name: float(name.replace("Infinity", "inf")))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return []  # not JSON or not UTF-8: GDAL's reading reports it
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list):
+        return []
+    problems = []
+    for i, feat in enumerate(features):
+        geom = feat.get("geometry") if isinstance(feat, dict) else None
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        name = next((props[k] for k in ("id", "sector_id", "name")
+                     if isinstance(props, dict) and isinstance(props.get(k), (str, int))), None)
+        for message in _geometry_faults(geom):
+            problems.append(problem(path, message, feature=i, feature_id=name, field="geometry"))
+    return problems
+
+
+def _geometry_faults(geom, depth=0) -> list[str]:
+    """Non-finite coordinates and unclosed polygon rings of one GeoJSON geometry."""
+    if not isinstance(geom, dict) or depth > 8:
+        return []
+    if geom.get("type") == "GeometryCollection":
+        parts = geom.get("geometries")
+        return [m for g in (parts if isinstance(parts, list) else [])
+                for m in _geometry_faults(g, depth + 1)]
+    kind, coords = geom.get("type"), geom.get("coordinates")
+    if any(isinstance(x, float) and not math.isfinite(x) for x in _numbers(coords)):
+        return ["coordinates must be finite numbers (NaN or Infinity found)"]
+    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else None
+    rings = [r for poly in (polygons if isinstance(polygons, list) else [])
+             if isinstance(poly, list) for r in poly]
+    return [f"ring {j} is not closed: its first and last positions differ"
+            for j, ring in enumerate(rings)
+            if isinstance(ring, list) and len(ring) >= 2 and ring[0] != ring[-1]][:1]
+
+
+def _numbers(value, depth=0):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield value
+    elif isinstance(value, list) and depth < 6:
+        for v in value:
+            yield from _numbers(v, depth + 1)
 
 
 def _check_zip(path: Path) -> None:
