@@ -45,7 +45,7 @@ PLANS = {
     "wrong-types.geojson": ["feature 0 (id 'P1-S01')", "field 'phase'", "'one'"],
     "empty-collection.geojson": ["no rows"],
     "not-a-collection.geojson": ["field 'type'", "FeatureCollection"],
-    "unknown-nation.csv": ["feature 0 (id 'P1-S01')", "field 'troops_XXX'", "unknown nation"],
+    "unknown-nation.csv": ["feature 0 (id 'P1-S01')", "field 'troops_ZZZ'", "unknown nation"],
     "negative-troops.csv": ["feature 0 (id 'P1-S01')", "field 'troops_IDN'", "'-300'"],
     "not-utf8.csv": ["not UTF-8"],
     "wrong-columns.csv": ["missing columns"],

@@ -93,7 +93,7 @@ def plans():
     write("plans/empty-collection.geojson", fc())
     write("plans/not-a-collection.geojson", {"type": "Point", "coordinates": [34.4, 31.4]})
     write("plans/unknown-nation.csv", "phase,sector_id,nation,troops,lead\n"
-                                       "1,P1-S01,XXX,300,true\n")
+                                       "1,P1-S01,ZZZ,300,true\n")
     write("plans/negative-troops.csv", "phase,sector_id,nation,troops,lead\n"
                                         "1,P1-S01,IDN,-300,true\n")
     write("plans/not-utf8.csv", "phase,sector_id,nation,troops,lead\n1,P1-S01,IDN,300,"
