@@ -23,8 +23,8 @@ from planner.editing import (CLICK_OBJECTS, History, clicked_sector, edit_sector
                              TABLE_ROWS_PER_PAGE, VIOLATIONS_PER_PAGE, page_of,
                              violation_groups, violation_summary)
 from geo.partition import PartitionError
-from planner.mapview import (build_map, layer_switcher, legend_entries, overlay_groups,
-                             sector_display)
+from planner.mapview import (build_map, layer_switcher, legend_entries, sector_display,
+                             sector_group)
 from planner.optimize import solve
 from planner.requirements import sector_table
 from planner.scenario import load_scenario
@@ -266,11 +266,10 @@ map_col, panel = st.columns([3, 2])
 with map_col:
     shown = sector_display(table.sectors, phase, plan, report, requirements)
     held = scenario.layers.held[scenario.layers.held["phase"] == phase]
-    fmap = build_map(scenario, phase, increments=increments, held=held, layer_control=False,
-                     overlays=False)
+    fmap = build_map(scenario, phase, increments=increments, held=held, layer_control=False)
     clicked = st_folium(fmap, key="map", height=560, use_container_width=True,
                         returned_objects=CLICK_OBJECTS,
-                        feature_group_to_add=overlay_groups(scenario, shown),
+                        feature_group_to_add=sector_group(scenario, shown),
                         layer_control=layer_switcher())
     click = clicked_sector(clicked, open_sectors)
     if click and clicked != state.last_click:

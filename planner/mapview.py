@@ -126,18 +126,16 @@ def sector_display(sectors: gpd.GeoDataFrame, phase: int, plan=None, report=None
 
 def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = None,
               increments: gpd.GeoDataFrame | None = None, held=None,
-              basemap_url: str | None = None, layer_control: bool = True,
-              overlays: bool = True) -> folium.Map:
+              basemap_url: str | None = None, layer_control: bool = True) -> folium.Map:
     """The map of one phase: territory, held area, increments, sectors, crossings, borders.
 
     ``sectors_shown`` is a :func:`sector_display` frame (metric CRS); other layers come from
     the scenario. ``basemap_url`` is an optional tile URL template (none by default).
 
-    The app asks for the base only (``overlays=False``, ``layer_control=False``) and hands
-    :func:`overlay_groups` and a layer control to the map component separately: the base is
-    the same after every edit, so the browser keeps it and only swaps the groups drawn on
-    top (sectors, then borders and crossings above them), instead of loading the whole map
-    again.
+    The app leaves the sectors out (``sectors_shown=None``, ``layer_control=False``) and
+    hands :func:`sector_group` and a layer control to the map component separately: the map
+    without sectors is the same after every edit, so the browser keeps it and only swaps
+    the sector layer, instead of loading the whole map again.
     """
     layers = scenario.layers
     territory = display_frame(layers.territory)
@@ -157,9 +155,10 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
     if increments is not None:
         _geojson(increments, "vacated increments",
                  lambda f: {"color": "#2b8cbe", "weight": 2, "fill": False}, show=False).add_to(m)
-    if overlays:
-        for group in overlay_groups(scenario, sectors_shown):
-            group.add_to(m)
+    if sectors_shown is not None:
+        sector_group(scenario, sectors_shown).add_to(m)
+    _borders_layer(layers.borders).add_to(m)
+    _crossings_layer(layers.crossings).add_to(m)
     if layer_control:
         layer_switcher().add_to(m)
     return m
@@ -170,22 +169,13 @@ def layer_switcher() -> folium.LayerControl:
     return folium.LayerControl(collapsed=False)
 
 
-def overlay_groups(scenario, sectors_shown=None) -> list[folium.FeatureGroup]:
-    """The layers drawn over the base, bottom to top: the sectors of a
-    :func:`sector_display` frame coloured by lead (when given), borders and coast, crossings."""
-    groups = []
-    if sectors_shown is not None:
-        group = folium.FeatureGroup(name="sectors")
-        if len(sectors_shown):
-            colours = lead_colours(c.code for c in scenario.contingents)
-            _sector_layer(sectors_shown, colours).add_to(group)
-        groups.append(group)
-    for name, layer in (("borders and coast", _borders_layer(scenario.layers.borders)),
-                        ("crossings", _crossings_layer(scenario.layers.crossings))):
-        group = folium.FeatureGroup(name=name)
-        layer.add_to(group)
-        groups.append(group)
-    return groups
+def sector_group(scenario, sectors_shown: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """The sectors of a :func:`sector_display` frame as a layer group, coloured by lead."""
+    group = folium.FeatureGroup(name="sectors")
+    if len(sectors_shown):
+        colours = lead_colours(c.code for c in scenario.contingents)
+        _sector_layer(sectors_shown, colours).add_to(group)
+    return group
 
 
 def _tooltip(frame, fields):
@@ -209,7 +199,7 @@ def _borders_layer(frame):
     def style(feature):
         coast = feature["properties"].get("kind") == "coast"
         return {"color": "#3182bd" if coast else "#000000", "weight": 3 if coast else 2}
-    return _geojson(frame, "borders", style,
+    return _geojson(frame, "borders and coast", style,
                     tooltip=_tooltip(frame, ["name", "kind", "neighbour"]))
 
 
@@ -235,4 +225,4 @@ def map_html_size(m: folium.Map) -> int:
 
 
 __all__ = ["OfflineMap", "build_map", "display_frame", "lead_colours", "legend_entries",
-           "layer_switcher", "map_html_size", "overlay_groups", "sector_display"]
+           "layer_switcher", "map_html_size", "sector_display", "sector_group"]
