@@ -1,7 +1,8 @@
 """A starting plan for the optimizer that already keeps the soft rules planners weigh most.
 
 Leads are laid out as regions. A sector keeps its lead from the phase before
-(``continuity``); sectors a contingent prefers go to it (``preference``); every other new
+(``continuity``); sectors a contingent prefers go to it (``preference``), decided over all
+phases at once so that its preferred area stays connected as it grows; every other new
 sector is reached by growing regions outward one sector per nation in turn, from the sectors
 each nation already leads and from seeds spread far apart, so each nation's area stays
 connected (``contiguous_area``) and areas stay alike in size. Troops then fill each sector's
@@ -40,13 +41,14 @@ def _farthest(candidates, assigned, open_, neighbours) -> str | None:
     return max(sorted(candidates), key=lambda s: dist.get(s, 1 << 30))
 
 
-def _grow(leads, open_, able, neighbours, fresh) -> dict[str, str]:
+def _grow(leads, open_, able, neighbours, fresh, room) -> dict[str, str]:
     """Fill ``leads`` over ``open_``: seeds, then round-robin region growth.
 
     ``able[s]`` lists the nations that may lead ``s``; ``fresh`` (in order of preference)
     the nations not yet leading, each of which gets a seed far from the regions so far.
     Regions then grow one sector at a time, the smallest first, only into sectors their
-    nation may lead. A sector no region can reach becomes the seed of the smallest region
+    nation may lead, and no further than ``room[n]`` sectors (a lead puts at least one
+    troop unit in each sector it leads). A sector no region can reach becomes the seed of the smallest region
     that may lead it (its area is then split: the optimizer repairs that if it can).
     """
     leads, inside = dict(leads), set(open_)
@@ -68,6 +70,8 @@ def _grow(leads, open_, able, neighbours, fresh) -> dict[str, str]:
     while unassigned:
         grown = False
         for n in sorted(members, key=lambda n: (len(members[n]), n)):
+            if len(members[n]) >= room.get(n, 0):
+                continue
             frontier = {t for s in members[n] for t in neighbours.get(s, ())
                         if t in unassigned and n in able[t]}
             if frontier:
@@ -75,16 +79,86 @@ def _grow(leads, open_, able, neighbours, fresh) -> dict[str, str]:
                 grown = True
         if not grown:
             s = min(unassigned)
-            take(s, min(able[s], key=lambda m: (len(members.get(m, ())), m)))
+            take(s, min(able[s], key=lambda m: (len(members.get(m, ())) >= room.get(m, 0),
+                                                len(members.get(m, ())), m)))
     return leads
 
 
-def _preferred_lead(s, want, leads, neighbours) -> str:
-    """Of the nations that prefer ``s``: one leading a neighbour, else one leading nothing
-    yet (its area starts here), else the first."""
-    near = {leads[t] for t in neighbours.get(s, ()) if t in leads}
-    idle = set(want) - set(leads.values())
-    return next((n for n in want if n in near), next((n for n in want if n in idle), want[0]))
+def _linking_path(part, area, allowed, neighbours) -> list[str] | None:
+    """The fewest ``allowed`` sectors that join ``part`` to ``area`` (breadth-first), or None."""
+    came = {s: None for s in part}
+    queue = deque(sorted(part))
+    while queue:
+        s = queue.popleft()
+        for t in sorted(neighbours.get(s, ())):
+            if t in area:
+                path = []
+                while s is not None and s not in part:
+                    path.append(s)
+                    s = came[s]
+                return path
+            if t in allowed and t not in came:
+                came[t] = s
+                queue.append(t)
+    return None
+
+
+def _preferred_areas(tbl, phases, eligibility, prefers) -> dict[str, str]:
+    """Who leads each preferred sector, decided over all phases at once (look-ahead).
+
+    Preferred sectors that touch form parts; each part goes to a nation that prefers it and
+    has none yet, else to the one whose parts the fewest other sectors join it to, and those
+    joining sectors go to that nation too. So a nation's preferred area stays one area as
+    later phases open more of it, instead of being cut apart by what earlier phases gave away.
+    """
+    opens = {}
+    for p in phases:
+        for s in tbl.open_in(p):
+            opens.setdefault(s, p)
+    able = {s: {c.code for c in eligibility.able(tbl, p, s)} for s, p in opens.items()}
+    want = {s: {n for n in prefers if n in able[s] and prefers[n] & tbl.tags(p, s)}
+            for s, p in opens.items()}
+    want = {s: w for s, w in want.items() if w}
+    linked = {s: frozenset(t for t in tbl.neighbours.get(s, ()) if t in want and want[t] & w)
+              for s, w in want.items()}
+    parts = sorted(_components(set(want), linked), key=lambda g: (min(opens[s] for s in g), g))
+    owner: dict[str, str] = {}
+    areas: dict[str, set[str]] = {}
+    for part in parts:
+        takers = sorted(set.intersection(*(want[s] for s in part)) or want[part[0]])
+        choice, joining = next(((n, []) for n in takers if not areas.get(n)), (None, None))
+        if choice is None:
+            for n in takers:
+                allowed = {t for t in opens if t not in owner and n in able[t]}
+                path = _linking_path(set(part), areas[n], allowed, tbl.neighbours)
+                if path is not None and (joining is None or len(path) < len(joining)):
+                    choice, joining = n, path
+        if choice is None:
+            choice, joining = takers[0], []
+        for s in list(part) + joining:
+            owner[s] = choice
+            areas.setdefault(choice, set()).add(s)
+    return owner
+
+
+def _components(nodes: set[str], linked: dict) -> list[list[str]]:
+    left, out = set(nodes), []
+    while left:
+        start = min(left)
+        group, queue = {start}, [start]
+        for s in queue:
+            for t in linked.get(s, ()):
+                if t in left and t not in group:
+                    group.add(t)
+                    queue.append(t)
+        left -= group
+        out.append(sorted(group))
+    return out
+
+
+def _phase_need(tbl, p, m, unit) -> int:
+    """Troops a phase needs, each sector's requirement rounded up to whole units."""
+    return sum(-(-tbl.requirement(p, s, m).troops // unit) * unit for s in tbl.open_in(p))
 
 
 def _troops(eligibility, tbl, p, m, leads, unit) -> list[Assignment]:
@@ -92,8 +166,7 @@ def _troops(eligibility, tbl, p, m, leads, unit) -> list[Assignment]:
     with tasks their lead does not accept first (they need particular contingents), largest
     first, from the contingents that accept the missing tasks. No contingent exceeds the
     hard ``max_share`` of the phase's requirement."""
-    need = sum(-(-tbl.requirement(p, s, m).troops // unit) * unit for s in tbl.open_in(p))
-    cap = eligibility.share_cap(need, unit)
+    cap = eligibility.share_cap(_phase_need(tbl, p, m, unit), unit)
     left = {c.code: min(c.troops, cap) for c in eligibility.force}
     first = {}
     for s, n in sorted(leads.items()):
@@ -138,19 +211,22 @@ def region_plan(scenario, mandate: str, tbl, *, contingents=None, vetoes=None,
     eligibility = Eligibility(scenario, mandate, contingents, vetoes)
     m = scenario.mandates[mandate]
     prefers = {c.code: set(c.prefers) for c in eligibility.force if c.prefers}
+    phases = list(phases or tbl.phases)
+    owner = _preferred_areas(tbl, phases, eligibility, prefers)
     rows, before = [], {}
-    for p in phases or tbl.phases:
+    for p in phases:
         open_ = tbl.open_in(p)
         able = {s: [c.code for c in eligibility.able(tbl, p, s)] for s in open_}
         leads = {s: before[s] for s in open_ if before.get(s) in able[s]}
-        for s in open_:
-            want = [n for n in able[s] if prefers.get(n, set()) & tbl.tags(p, s)]
-            if want and s not in leads:
-                leads[s] = _preferred_lead(s, want, leads, tbl.neighbours)
-        taken = set(leads.values())
+        leads.update({s: owner[s] for s in open_
+                      if s not in leads and owner.get(s) in able[s]})
+        taken = set(leads.values()) | set(owner.values())  # preferring nations wait for theirs
         fresh = [c.code for c in eligibility.force
                  if c.code not in taken and any(c.code in a for a in able.values())]
-        leads = _grow(leads, open_, able, tbl.neighbours, fresh)
+        cap = eligibility.share_cap(_phase_need(tbl, p, m, scenario.troop_unit),
+                                    scenario.troop_unit)
+        room = {c.code: min(c.troops, cap) // scenario.troop_unit for c in eligibility.force}
+        leads = _grow(leads, open_, able, tbl.neighbours, fresh, room)
         rows += _troops(eligibility, tbl, p, m, leads, scenario.troop_unit)
         before = {s: leads[s] for s in leads}
     return Plan.from_assignments(rows)

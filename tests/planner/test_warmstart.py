@@ -36,6 +36,17 @@ def test_region_plan_keeps_leads_and_areas_where_greedy_scatters_them(synthetic)
     assert kinds(ours)["continuity"] == 0 < kinds(base)["continuity"]
     assert kinds(ours)["contiguous_area"] < kinds(base)["contiguous_area"]
     assert kinds(ours)["preference"] <= kinds(base)["preference"]
+    assert ours.violations == ()  # here every soft rule is kept as well
+
+
+def test_preferred_sectors_of_later_phases_are_joined_into_one_area(tmp_path):
+    # the benchmark's scenario: N00 and N07 prefer the east border, whose sectors in the three
+    # bands do not touch; without look-ahead one nation ends with two areas
+    scenario = load_scenario(write_synthetic(tmp_path / "s", sectors=(150, 90, 60),
+                                             contingents=40, seed=1, rules="planning"))
+    tbl = sector_table(scenario)
+    report = check(region_plan(scenario, "chapter-vi", tbl), scenario, "chapter-vi", table=tbl)
+    assert report.violations == ()
 
 
 def test_region_plan_never_uses_a_contingent_where_it_may_not_deploy(mini):
