@@ -18,6 +18,7 @@ from collections import deque
 
 from planner.greedy import Eligibility, fill_troops
 from planner.plan import Assignment, Plan
+from planner.rules.spatial import components
 
 
 def _distances(sources, allowed, neighbours) -> dict[str, int]:
@@ -121,7 +122,7 @@ def _preferred_areas(tbl, phases, eligibility, prefers) -> dict[str, str]:
     want = {s: w for s, w in want.items() if w}
     linked = {s: frozenset(t for t in tbl.neighbours.get(s, ()) if t in want and want[t] & w)
               for s, w in want.items()}
-    parts = sorted(_components(set(want), linked), key=lambda g: (min(opens[s] for s in g), g))
+    parts = sorted(components(set(want), linked), key=lambda g: (min(opens[s] for s in g), g))
     owner: dict[str, str] = {}
     areas: dict[str, set[str]] = {}
     for part in parts:
@@ -139,21 +140,6 @@ def _preferred_areas(tbl, phases, eligibility, prefers) -> dict[str, str]:
             owner[s] = choice
             areas.setdefault(choice, set()).add(s)
     return owner
-
-
-def _components(nodes: set[str], linked: dict) -> list[list[str]]:
-    left, out = set(nodes), []
-    while left:
-        start = min(left)
-        group, queue = {start}, [start]
-        for s in queue:
-            for t in linked.get(s, ()):
-                if t in left and t not in group:
-                    group.add(t)
-                    queue.append(t)
-        left -= group
-        out.append(sorted(group))
-    return out
 
 
 def _phase_need(tbl, p, m, unit) -> int:
