@@ -97,6 +97,14 @@ def push(plan, message="edit"):
     save(state.session.history.push(plan), message)
 
 
+def paged(items, per_page, what, key):
+    """The page of ``items`` chosen in a page box (shown only when there is more than one)."""
+    pages = page_of(items, 1, per_page)[1]
+    page = st.number_input(f"Page of {what} (of {pages})", min_value=1, max_value=pages,
+                           key=key) if pages > 1 else 1
+    return page_of(items, page, per_page)[0]
+
+
 def switch(session):
     state.session, state.conflict, state.solved = session, None, None
     forget_panel_widgets()
@@ -175,7 +183,7 @@ with st.sidebar:
     with st.expander(f"Plan '{state.session.name}', revision {state.session.revision}"):
         st.text_input("Your name (shown in the history)", key="author")
         names = store.names(scenario.name)
-        chosen = st.selectbox("Open a saved plan", names, index=names.index(state.session.name)
+        st.selectbox("Open a saved plan", names, index=names.index(state.session.name)
                               if state.session.name in names else 0, key="open_name")
         st.button("Open", on_click=lambda: switch(open_session(
             store, scenario.name, state.session.history.present, name=state.open_name)))
@@ -302,11 +310,8 @@ st.subheader("Violations")
 for severity, items in violation_groups(report, phase).items():
     st.markdown(f"**{severity.capitalize()}** ({len(items)}): " + ", ".join(
         f"{html.escape(rule)} ({html.escape(kind)}) {n}" for rule, kind, n in violation_summary(items)))
-    page, pages = 1, page_of(items, 1, VIOLATIONS_PER_PAGE)[1]
-    if pages > 1:
-        page = st.number_input(f"Page of {severity} violations (of {pages})", min_value=1,
-                               max_value=pages, key=f"page|{severity}")
-    for i, v in enumerate(page_of(items, page, VIOLATIONS_PER_PAGE)[0]):
+    for i, v in enumerate(paged(items, VIOLATIONS_PER_PAGE, f"{severity} violations",
+                                f"page|{severity}")):
         label = f"{v.rule_id}: {v.message}"
         if v.sector:
             st.button(label, key=f"v|{severity}|{i}", on_click=select, args=(v.sector,))
@@ -316,13 +321,10 @@ for severity, items in violation_groups(report, phase).items():
 st.subheader("Assignments")
 st.caption("Edit leads and troops for many sectors at once; every change is validated and "
            "checked like any other edit.")
-table_page, pages = 1, page_of(open_sectors, 1, TABLE_ROWS_PER_PAGE)[1]
-if pages > 1:
-    table_page = st.number_input(f"Page of the table (of {pages}, {TABLE_ROWS_PER_PAGE} "
-                                 "sectors each)", min_value=1, max_value=pages,
-                                 key=f"table_page|{phase}")
-rows = phase_rows(plan, phase, page_of(open_sectors, table_page, TABLE_ROWS_PER_PAGE)[0], codes,
-                  requirements)
+rows = phase_rows(plan, phase, paged(open_sectors, TABLE_ROWS_PER_PAGE,
+                                    f"the table ({TABLE_ROWS_PER_PAGE} sectors each)",
+                                    f"table_page|{phase}"), codes, requirements)
+table_page = state.get(f"table_page|{phase}", 1)
 edited = st.data_editor(
     pd.DataFrame(rows), hide_index=True, width="stretch", disabled=["sector", "required"],
     key=f"table|{phase}|{table_page}|{state.session.revision}",

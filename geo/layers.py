@@ -82,15 +82,8 @@ def read_layer(path, *, geometry: str | None = None, id_field: str | None = None
     frame, found = _check_geometries(frame, path, ids, geometry)
     problems += found
     if geometry == "polygon" and not problems:
-        frame, repairs, found = _repair_polygons(frame, path, ids)
+        frame, repairs, found = _repair_polygons(frame, path, ids, repair)
         problems += found
-        if not repair:
-            problems += [problem(r.file, r.message.replace("repaired with make_valid",
-                                                           "(fix it, or repair it with "
-                                                           "`planner layers validate --repair`)"),
-                                 feature=r.feature, feature_id=r.feature_id, field=r.field)
-                         for r in repairs]
-            repairs = []
     problems += _check_ranges(frame, path, ids)
     if problems:
         raise InputError(problems)
@@ -229,7 +222,8 @@ def _check_geometries(frame, path, ids, geometry):
     return frame, problems
 
 
-def _repair_polygons(frame, path, ids):
+def _repair_polygons(frame, path, ids, repair: bool):
+    """Invalid polygons made valid (``repair``: listed as repairs) or reported as problems."""
     geoms = frame.geometry.values
     invalid = ~shapely.is_valid(geoms)
     if not invalid.any():
@@ -243,9 +237,13 @@ def _repair_polygons(frame, path, ids):
         if shapely.is_empty(geom):
             problems.append(problem(path, f"invalid polygon ({reason}) cannot be repaired",
                                     feature=int(i), feature_id=ids[i], field="geometry"))
-        else:
+        elif repair:
             repairs.append(problem(path, f"invalid polygon ({reason}) repaired with make_valid",
                                    feature=int(i), feature_id=ids[i], field="geometry"))
+        else:
+            problems.append(problem(path, f"invalid polygon ({reason}) (fix it, or repair it "
+                                    "with `planner layers validate --repair`)", feature=int(i),
+                                    feature_id=ids[i], field="geometry"))
     return frame.set_geometry(gpd.GeoSeries(repaired, index=frame.index, crs=frame.crs)), repairs, problems
 
 

@@ -200,7 +200,13 @@ class Model:
             for var, value in hinter(plan):
                 self.cp.AddHint(var, value)
 
-    def complete_hint(self, time_limit_s: float, seed: int = 0) -> bool:
+    def hint_solution(self, values) -> None:
+        """Hint every variable: ``values`` in proto index order (a solver's solution)."""
+        self.cp.ClearHints()
+        for index, value in enumerate(values):
+            self.cp.AddHint(self.cp.get_int_var_from_proto_index(index), value)
+
+    def complete_hint(self, solver: cp_model.CpSolver) -> bool:
         """Extend the hint to every variable, the auxiliaries rules add included.
 
         Solves a copy of the model (with its current objective) with the hinted variables
@@ -208,7 +214,7 @@ class Model:
         hint. CP-SAT then starts from a complete, feasible solution instead of having to
         rebuild the auxiliaries (areas, shares, slack) around a partial one. Returns whether
         the hint was completed; if not (the hinted plan breaks a hard rule) it is left as it
-        was for CP-SAT to repair.
+        was for CP-SAT to repair. ``solver`` sets the limits of that solve.
         """
         hint = self.cp.Proto().solution_hint
         if not hint.vars:
@@ -218,14 +224,7 @@ class Model:
         for index, value in zip(hint.vars, hint.values):
             variables[index].domain.clear()
             variables[index].domain.extend([value, value])
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = float(time_limit_s)
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = int(seed)
         if solver.Solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
-        values = list(solver.ResponseProto().solution)
-        self.cp.ClearHints()
-        for index, value in enumerate(values):
-            self.cp.AddHint(self.cp.get_int_var_from_proto_index(index), value)
+        self.hint_solution(solver.ResponseProto().solution)
         return True

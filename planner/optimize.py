@@ -232,7 +232,7 @@ def _solve_in_stages(model, tiers, time_limit_s, seed, workers, start, progress)
             continue
         model.cp.Minimize(expr)
         if i == 0:
-            model.complete_hint(budget / 4, seed)
+            model.complete_hint(_solver(budget / 4, seed, 1))
         solver = _solver(budget, seed, workers)
         callback = _Progress(progress, start) if progress else None
         status = STATUS[solver.Solve(model.cp, callback)]
@@ -258,16 +258,14 @@ def _keep_leads(model, solver) -> None:
     """Hold every lead as ``solver`` has it: once a tier is not proven optimal, the later
     tiers only rearrange troops, a much smaller search that finishes in the time left.
     (The plan is FEASIBLE, not OPTIMAL, either way.)"""
-    for key, var in model.lead.items():
+    for var in model.lead.values():
         model.cp.Add(var == solver.Value(var))
 
 
 def _hint_from(model, solver) -> None:
     """Start the next stage from the current solution, every variable hinted (a complete
     hint that still holds is CP-SAT's first solution at once)."""
-    model.cp.ClearHints()
-    for index, value in enumerate(solver.ResponseProto().solution):
-        model.cp.AddHint(model.cp.get_int_var_from_proto_index(index), value)
+    model.hint_solution(solver.ResponseProto().solution)
 
 
 def _extract(model, solver, reference, pins) -> Plan:

@@ -142,18 +142,20 @@ def _preferred_areas(tbl, phases, eligibility, prefers) -> dict[str, str]:
     return owner
 
 
-def _phase_need(tbl, p, m, unit) -> int:
-    """Troops a phase needs, each sector's requirement rounded up to whole units."""
-    return sum(-(-tbl.requirement(p, s, m).troops // unit) * unit for s in tbl.open_in(p))
+def _allowance(eligibility, tbl, p, m, unit) -> dict[str, int]:
+    """Troops each contingent may deploy in phase ``p``: what it has, capped by the hard
+    ``max_share`` of the phase's requirement (each sector's rounded up to whole units)."""
+    need = sum(-(-tbl.requirement(p, s, m).troops // unit) * unit for s in tbl.open_in(p))
+    cap = eligibility.share_cap(need, unit)
+    return {c.code: min(c.troops, cap) for c in eligibility.force}
 
 
-def _troops(eligibility, tbl, p, m, leads, unit) -> list[Assignment]:
+def _troops(eligibility, tbl, p, m, leads, unit, allowance) -> list[Assignment]:
     """Each lead puts one unit in each sector it leads; then requirements are filled, those
     with tasks their lead does not accept first (they need particular contingents), largest
     first, from the contingents that accept the missing tasks. No contingent exceeds the
-    hard ``max_share`` of the phase's requirement."""
-    cap = eligibility.share_cap(_phase_need(tbl, p, m, unit), unit)
-    left = {c.code: min(c.troops, cap) for c in eligibility.force}
+    troops ``allowance`` gives it."""
+    left = dict(allowance)
     first = {}
     for s, n in sorted(leads.items()):
         if left[n] >= unit:
@@ -209,10 +211,9 @@ def region_plan(scenario, mandate: str, tbl, *, contingents=None, vetoes=None,
         taken = set(leads.values()) | set(owner.values())  # preferring nations wait for theirs
         fresh = [c.code for c in eligibility.force
                  if c.code not in taken and any(c.code in a for a in able.values())]
-        cap = eligibility.share_cap(_phase_need(tbl, p, m, scenario.troop_unit),
-                                    scenario.troop_unit)
-        room = {c.code: min(c.troops, cap) // scenario.troop_unit for c in eligibility.force}
+        allowance = _allowance(eligibility, tbl, p, m, scenario.troop_unit)
+        room = {n: troops // scenario.troop_unit for n, troops in allowance.items()}
         leads = _grow(leads, open_, able, tbl.neighbours, fresh, room)
-        rows += _troops(eligibility, tbl, p, m, leads, scenario.troop_unit)
+        rows += _troops(eligibility, tbl, p, m, leads, scenario.troop_unit, allowance)
         before = {s: leads[s] for s in leads}
     return Plan.from_assignments(rows)

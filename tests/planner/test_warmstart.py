@@ -9,7 +9,7 @@ from bench.synthetic import write_synthetic
 from planner.check import check
 from planner.greedy import greedy
 from planner.model import SOFT_SCALE, Model
-from planner.optimize import _rules, _tiers
+from planner.optimize import _rules, _solver, _tiers
 from planner.plan import Assignment, Plan
 from planner.requirements import sector_table
 from planner.scenario import load_scenario
@@ -88,7 +88,7 @@ def test_completed_hint_is_a_solution_worth_exactly_the_plans_soft_penalty(synth
     penalty = sum(weights[v.rule_id] for v in report.soft)
     model = _model(scenario, tbl)
     model.hint(plan)
-    assert model.complete_hint(30)
+    assert model.complete_hint(_solver(30, 0, 1))
     hinted = model.cp.Proto().solution_hint
     assert len(hinted.vars) == len(model.cp.Proto().variables)
     assert _value_of_hint(model) == pytest.approx(penalty * SOFT_SCALE)
@@ -100,5 +100,5 @@ def test_a_hint_that_breaks_a_hard_rule_is_left_for_the_solver_to_repair(mini):
     model = _model(mini, tbl)
     model.hint(Plan.from_assignments(rows))
     before = list(model.cp.Proto().solution_hint.vars)
-    assert not model.complete_hint(30)
+    assert not model.complete_hint(_solver(30, 0, 1))
     assert list(model.cp.Proto().solution_hint.vars) == before
