@@ -14,22 +14,22 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import InputError
-from planner.check import check
-from planner.derive import scenario_increments
-from planner.editing import (CLICK_OBJECTS, History, clicked_sector, edit_sector, export_csv,
+from planner.rules.check import check
+from planner.domain.derive import scenario_increments
+from planner.ui.editing import (CLICK_OBJECTS, History, clicked_sector, edit_sector, export_csv,
                              export_geojson, export_gpkg, export_png, import_plan,
                              phase_rows, plan_from_rows, plan_without_sectors,
                              regenerate_sectors, scenario_with_layer, starting_plan,
                              TABLE_ROWS_PER_PAGE, VIOLATIONS_PER_PAGE, page_of,
                              violation_groups, violation_summary)
 from geo.partition import PartitionError
-from planner.mapview import (build_map, layer_switcher, legend_entries, sector_display,
+from planner.ui.mapview import (build_map, layer_switcher, legend_entries, sector_display,
                              sector_group)
-from planner.optimize import solve
-from planner.requirements import sector_table
-from planner.scenario import load_scenario
-from planner.store import PlanStore, StaleRevision
-from planner.workspace import commit, open_session, reload, save_as
+from planner.solver.optimize import solve
+from planner.domain.sectors import sector_table
+from planner.files.scenario_file import load_scenario
+from planner.files.store import PlanStore, StaleRevision
+from planner.ui.session import commit, open_session, reload, save_as
 
 st.set_page_config(page_title="Withdrawal-Zone Planner", layout="wide")
 

@@ -15,11 +15,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.browser import chromium_page, map_frame, running_app  # noqa: E402
 from bench.common import machine, table  # noqa: E402
 from bench.synthetic import write_synthetic  # noqa: E402
-from planner.derive import scenario_increments  # noqa: E402
-from planner.editing import starting_plan  # noqa: E402
-from planner.mapview import build_map, lead_colours, map_html_size, sector_display  # noqa: E402
-from planner.requirements import sector_table  # noqa: E402
-from planner.scenario import load_scenario  # noqa: E402
+from planner.domain.derive import scenario_increments  # noqa: E402
+from planner.ui.editing import starting_plan  # noqa: E402
+from planner.ui.mapview import build_map, lead_colours, map_html_size, sector_display  # noqa: E402
+from planner.domain.sectors import sector_table  # noqa: E402
+from planner.files.scenario_file import load_scenario  # noqa: E402
 
 COUNT_JS = "c => Array.from(document.querySelectorAll('path.leaflet-interactive'))" \
            ".filter(p => p.getAttribute('fill') === c).length"

@@ -14,12 +14,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import Timer, machine, table  # noqa: E402
 from bench.synthetic import write_synthetic  # noqa: E402
-from planner.check import check  # noqa: E402
-from planner.plan import Assignment, Plan  # noqa: E402
-from planner.planfile import read_plan, write_plan  # noqa: E402
-from planner.requirements import sector_table  # noqa: E402
+from planner.rules.check import check  # noqa: E402
+from planner.domain.plan import Assignment, Plan  # noqa: E402
+from planner.files.planfile import read_plan, write_plan  # noqa: E402
+from planner.domain.sectors import sector_table  # noqa: E402
 from planner.rules import REGISTRY  # noqa: E402
-from planner.scenario import load_scenario  # noqa: E402
+from planner.files.scenario_file import load_scenario  # noqa: E402
 
 
 def plausible_plan(scenario, tbl, seed=0) -> Plan:

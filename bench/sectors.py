@@ -30,8 +30,8 @@ warnings.filterwarnings("ignore")
 
 
 def _bundled_cells(target):
-    from planner.derive import scenario_increments
-    from planner.scenario import load_scenario
+    from planner.domain.derive import scenario_increments
+    from planner.files.scenario_file import load_scenario
     s = load_scenario(sectors=False)
     zone = scenario_increments(s).geometry.values[0]
     return make_cells(zone, population=s.layers.population, target_cells=target)

@@ -14,11 +14,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import Timer, machine, table  # noqa: E402
 from bench.synthetic import write_synthetic  # noqa: E402
-from planner.check import check  # noqa: E402
-from planner.optimize import solve  # noqa: E402
-from planner.requirements import sector_table  # noqa: E402
-from planner.greedy import greedy  # noqa: E402
-from planner.scenario import load_scenario  # noqa: E402
+from planner.rules.check import check  # noqa: E402
+from planner.solver.optimize import solve  # noqa: E402
+from planner.domain.sectors import sector_table  # noqa: E402
+from planner.solver.greedy import greedy  # noqa: E402
+from planner.files.scenario_file import load_scenario  # noqa: E402
 
 
 def score(plan, scenario, mandate, tbl):

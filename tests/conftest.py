@@ -22,13 +22,13 @@ def mini_dir(tmp_path):
 
 @pytest.fixture
 def mini(mini_dir):
-    from planner.scenario import load_scenario
+    from planner.files.scenario_file import load_scenario
     return load_scenario(mini_dir)
 
 
 @pytest.fixture(scope="session")
 def gaza():
-    from planner.scenario import load_scenario
+    from planner.files.scenario_file import load_scenario
     return load_scenario()
 
 

@@ -120,8 +120,8 @@ def test_failed_commands_leave_existing_outputs_untouched(tmp_path):
 
 
 def test_app_upload_paths_refuse_every_hostile_plan_and_layer(gaza, tmp_path):
-    from planner.editing import import_plan, scenario_with_layer
-    from planner.requirements import sector_table
+    from planner.ui.editing import import_plan, scenario_with_layer
+    from planner.domain.sectors import sector_table
     table, codes = sector_table(gaza), [c.code for c in gaza.contingents]
     for name in PLANS:
         with pytest.raises(InputError) as err:
@@ -166,7 +166,7 @@ def dump(value) -> str:
 @FUZZ
 @given(doc=geojson_like)
 def test_fuzz_plan_geojson_reader(doc, gaza_table_codes, tmp_path):
-    from planner.planfile import read_plan
+    from planner.files.planfile import read_plan
     path = tmp_path / "plan.geojson"
     path.write_text(dump(doc), encoding="utf-8")
     try:
@@ -180,7 +180,7 @@ def test_fuzz_plan_geojson_reader(doc, gaza_table_codes, tmp_path):
                                                     "P1-S01IDN0123456789-.,\"\x00é ")),
                     max_size=200))
 def test_fuzz_plan_csv_reader(text, gaza_table_codes, tmp_path):
-    from planner.planfile import read_plan
+    from planner.files.planfile import read_plan
     path = tmp_path / "plan.csv"
     path.write_text(text, encoding="utf-8")
     try:
@@ -214,7 +214,7 @@ yaml_like = st.recursive(scalars, lambda inner: st.one_of(
 @FUZZ
 @given(doc=yaml_like)
 def test_fuzz_scenario_loader(doc, tmp_path):
-    from planner.scenario import load_scenario
+    from planner.files.scenario_file import load_scenario
     (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
     try:
         load_scenario(tmp_path)
@@ -224,5 +224,5 @@ def test_fuzz_scenario_loader(doc, tmp_path):
 
 @pytest.fixture(scope="module")
 def gaza_table_codes(gaza):
-    from planner.requirements import sector_table
+    from planner.domain.sectors import sector_table
     return sector_table(gaza), [c.code for c in gaza.contingents]

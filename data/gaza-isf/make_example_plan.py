@@ -12,11 +12,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from planner.check import check  # noqa: E402
-from planner.plan import Assignment, Plan  # noqa: E402
-from planner.planfile import write_plan  # noqa: E402
-from planner.requirements import sector_table  # noqa: E402
-from planner.scenario import load_scenario  # noqa: E402
+from planner.rules.check import check  # noqa: E402
+from planner.domain.plan import Assignment, Plan  # noqa: E402
+from planner.files.planfile import write_plan  # noqa: E402
+from planner.domain.sectors import sector_table  # noqa: E402
+from planner.files.scenario_file import load_scenario  # noqa: E402
 
 # sector: (lead, {nation: troops}) for phase 1; later phases keep these unless changed below.
 PHASE_1 = {

@@ -126,8 +126,8 @@ def main(out=HERE):
 
 def write_sectors(out):
     """Cut each phase's increment into the sectors that scenario.yaml's ``sectoring`` asks for."""
-    from planner.derive import scenario_sectors
-    from planner.scenario import load_scenario
+    from planner.domain.derive import scenario_sectors
+    from planner.files.scenario_file import load_scenario
     scenario = load_scenario(out, sectors=False)
     s = scenario.sectoring
     sectors = scenario_sectors(scenario, s.counts, balance=s.balance, seed=s.seed)

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping
 
 from geo.errors import Problem, problem
-from planner.schema import KINDS
+from planner.files.schema import KINDS
 
 REQUIRED = object()
 
@@ -128,7 +128,7 @@ def _param_problems(spec, kind: RuleKind, path, where) -> tuple[dict, list[Probl
 
 
 def bind(spec, path="<rules>", index: int | None = None) -> tuple[Rule | None, list[Problem]]:
-    """Bind one :class:`planner.scenario.RuleSpec` to its kind, or return its problems."""
+    """Bind one :class:`planner.domain.scenario.RuleSpec` to its kind, or return its problems."""
     where = f"rule {index}" if index is not None else "rule"
     kind = REGISTRY.get(spec.kind)
     if kind is None:

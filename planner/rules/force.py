@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from planner.rules.base import Param, RuleKind, register
-from planner.schema import at_least
+from planner.files.schema import at_least
 
 
 # --- capacity ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import math
 
 from planner.rules.base import Param, RuleKind, register
 from planner.rules.situation import vetoed
-from planner.schema import at_least
+from planner.files.schema import at_least
 
 
 def _share_check(v):

@@ -92,7 +92,7 @@ def test_partition_zone_writes_byte_identical_files_for_the_same_seed(tmp_path):
 
 
 def test_bundled_sectors_meet_balance_compactness_and_cover(gaza):
-    from planner.derive import scenario_increments
+    from planner.domain.derive import scenario_increments
     inc = scenario_increments(gaza)
     sectors = gaza.layers.sectors
     for phase, zone in zip(inc["phase"], inc.geometry.values):
@@ -104,8 +104,8 @@ def test_bundled_sectors_meet_balance_compactness_and_cover(gaza):
 
 
 def test_bundled_sector_file_is_what_the_generator_writes(gaza, tmp_path):
-    from planner.derive import scenario_sectors
-    from planner.scenario import load_scenario
+    from planner.domain.derive import scenario_sectors
+    from planner.files.scenario_file import load_scenario
     bare = load_scenario(sectors=False)
     s = bare.sectoring
     again = scenario_sectors(bare, s.counts, balance=s.balance, seed=s.seed)

@@ -5,8 +5,8 @@ Usage: python store_writer.py WORKSPACE NAME
 """
 import sys
 
-from planner.plan import Assignment, Plan
-from planner.store import PlanStore
+from planner.domain.plan import Assignment, Plan
+from planner.files.store import PlanStore
 
 
 def plan_for(n: int) -> Plan:

@@ -1,10 +1,10 @@
 import pytest
 
-from planner.check import check
-from planner.editing import (History, clicked_sector, edit_sector, export_csv, starting_plan,
+from planner.rules.check import check
+from planner.ui.editing import (History, clicked_sector, edit_sector, export_csv, starting_plan,
                              page_of, violation_groups, violation_summary)
-from planner.plan import Plan
-from planner.requirements import sector_table
+from planner.domain.plan import Plan
+from planner.domain.sectors import sector_table
 
 
 def test_history_undoes_and_redoes_edits_in_order():
@@ -68,7 +68,7 @@ def test_starting_plan_is_the_bundled_example_and_exports_as_csv(gaza):
 
 def test_export_gpkg_holds_every_layer_and_the_plan(gaza, tmp_path):
     import pyogrio
-    from planner.editing import export_gpkg
+    from planner.ui.editing import export_gpkg
     table = sector_table(gaza)
     plan = starting_plan(gaza, table)
     report = check(plan, gaza, "chapter-vi", table=table)
@@ -83,7 +83,7 @@ def test_export_gpkg_holds_every_layer_and_the_plan(gaza, tmp_path):
 
 
 def test_export_png_is_a_png_picture(gaza):
-    from planner.editing import export_png
+    from planner.ui.editing import export_png
     table = sector_table(gaza)
     data = export_png(gaza, starting_plan(gaza, table), table, 3)
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
@@ -91,7 +91,7 @@ def test_export_png_is_a_png_picture(gaza):
 
 def test_import_plan_names_the_uploaded_file_in_errors(gaza):
     from geo.errors import InputError
-    from planner.editing import import_plan
+    from planner.ui.editing import import_plan
     table = sector_table(gaza)
     codes = [c.code for c in gaza.contingents]
     good = export_csv(starting_plan(gaza, table), table)
@@ -103,7 +103,7 @@ def test_import_plan_names_the_uploaded_file_in_errors(gaza):
 
 def test_bulk_rows_round_trip_and_bad_cells_are_refused_naming_row_and_column(gaza):
     from geo.errors import InputError
-    from planner.editing import phase_rows, plan_from_rows
+    from planner.ui.editing import phase_rows, plan_from_rows
     table = sector_table(gaza)
     codes = [c.code for c in gaza.contingents]
     plan = starting_plan(gaza, table)
@@ -122,7 +122,7 @@ def test_bulk_rows_round_trip_and_bad_cells_are_refused_naming_row_and_column(ga
 
 
 def test_regenerating_a_phase_recuts_only_its_sectors_and_clears_their_assignments(gaza):
-    from planner.editing import plan_without_sectors, regenerate_sectors
+    from planner.ui.editing import plan_without_sectors, regenerate_sectors
     table = sector_table(gaza)
     layer = regenerate_sectors(gaza, table.sectors, 2, 3, balance="area", seed=1)
     counts = layer.groupby("phase").size().to_dict()
@@ -140,7 +140,7 @@ def test_replacing_a_layer_with_an_upload_validates_the_whole_scenario(gaza, tmp
     import json
 
     from geo.errors import InputError
-    from planner.editing import scenario_with_layer
+    from planner.ui.editing import scenario_with_layer
     pop = json.loads((gaza.root / "population.geojson").read_text(encoding="utf-8"))
     for f in pop["features"]:
         f["properties"]["population"] //= 2

@@ -2,7 +2,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from planner.mapview import build_map, display_frame, map_html_size
+from planner.ui.mapview import build_map, display_frame, map_html_size
 
 from factory import UTM, X0, Y0
 

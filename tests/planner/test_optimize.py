@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.check import check
-from planner.optimize import solve
-from planner.plan import Assignment, Pin, Plan
-from planner.planfile import plan_geojson
-from planner.requirements import SectorTable, sector_table
-from planner.scenario import Contingent, Mandate, Phase, RuleSpec, Veto
+from planner.rules.check import check
+from planner.solver.optimize import solve
+from planner.domain.plan import Assignment, Pin, Plan
+from planner.files.planfile import plan_geojson
+from planner.domain.sectors import SectorTable, sector_table
+from planner.domain.scenario import Contingent, Mandate, Phase, RuleSpec, Veto
 
 
 def spec(rid, kind, severity="hard", weight=1.0, **params):
@@ -172,7 +172,7 @@ TASKS = ["monitoring", "separation", "humanitarian"]
 def tiny(tmp_path_factory):
     """The mini scenario cut to phase 1 (two sectors): small enough to enumerate every plan."""
     from factory import write_scenario
-    from planner.scenario import load_scenario
+    from planner.files.scenario_file import load_scenario
     s = load_scenario(write_scenario(tmp_path_factory.mktemp("tiny") / "mini"))
     sectors = s.layers.sectors[s.layers.sectors["phase"] == 1].reset_index(drop=True)
     table = SectorTable(sectors, s.layers.held, (1,), s.geography.touch_m,

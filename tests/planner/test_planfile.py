@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.errors import InputError
-from planner.check import check
-from planner.plan import Assignment, Plan
-from planner.planfile import plan_csv, read_plan, write_plan
-from planner.requirements import sector_table
+from planner.rules.check import check
+from planner.domain.plan import Assignment, Plan
+from planner.files.planfile import plan_csv, read_plan, write_plan
+from planner.domain.sectors import sector_table
 
 CODES = ["IDN", "PAK", "EGY", "AZE", "ITA", "TUR", "ARE", "QAT"]
 

@@ -4,10 +4,10 @@ from types import MappingProxyType
 import pytest
 
 from geo.errors import InputError
-from planner.check import check
-from planner.plan import Assignment, Plan
+from planner.rules.check import check
+from planner.domain.plan import Assignment, Plan
 from planner.rules import REGISTRY
-from planner.scenario import RuleSpec
+from planner.domain.scenario import RuleSpec
 
 
 def spec(kind, severity="hard", **params):

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from geo.errors import InputError
-from planner.scenario import load_rules, load_scenario
+from planner.files.scenario_file import load_rules, load_scenario
 
 from factory import MINI_LAYERS, frame, rect, write_scenario
 

@@ -14,8 +14,8 @@ import pytest
 
 from geo.errors import InputError
 from planner.cli import main
-from planner.plan import Plan
-from planner.store import PlanStore, StaleRevision, describe_changes, plan_from_json, plan_to_json
+from planner.domain.plan import Plan
+from planner.files.store import PlanStore, StaleRevision, describe_changes, plan_from_json, plan_to_json
 
 WRITER = Path(__file__).with_name("store_writer.py")
 KILLS = 20
@@ -148,7 +148,7 @@ def test_a_writer_killed_mid_save_leaves_every_acknowledged_revision(tmp_path):
 
 
 def test_two_sessions_opening_a_new_workspace_at_once_share_one_plan(store, monkeypatch):
-    from planner.workspace import open_session
+    from planner.ui.session import open_session
     first = open_session(store, "Gaza", edited())
     # the second session looked before the first had created 'main' (a real race when two
     # tabs open a new workspace together): its creation is refused and it opens that plan

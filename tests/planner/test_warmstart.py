@@ -1,4 +1,4 @@
-"""The optimizer's starting plan (planner.warmstart) and the hint it becomes (Model.hint,
+"""The optimizer's starting plan (planner.solver.warmstart) and the hint it becomes (Model.hint,
 Model.complete_hint): lasting, connected leads, and a complete hint CP-SAT accepts as is."""
 from collections import Counter
 
@@ -6,14 +6,14 @@ import pytest
 from ortools.sat.python import cp_model
 
 from bench.synthetic import write_synthetic
-from planner.check import check
-from planner.greedy import greedy
-from planner.model import SOFT_SCALE, Model
-from planner.optimize import _rules, _solver, _tiers
-from planner.plan import Assignment, Plan
-from planner.requirements import sector_table
-from planner.scenario import load_scenario
-from planner.warmstart import region_plan
+from planner.rules.check import check
+from planner.solver.greedy import greedy
+from planner.solver.model import SOFT_SCALE, Model
+from planner.solver.optimize import _rules, _solver, _tiers
+from planner.domain.plan import Assignment, Plan
+from planner.domain.sectors import sector_table
+from planner.files.scenario_file import load_scenario
+from planner.solver.warmstart import region_plan
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,14 @@
 """``planner solve``: the optimizer from the command line."""
 from __future__ import annotations
 
+from planner.cli.common import scenario_arg
+
 import sys
 
 from geo.errors import InputError, problem
 
 
-def add_parser(sub, scenario_arg) -> None:
+def add_parser(sub) -> None:
     p = sub.add_parser("solve", help="find the best plan the rules allow, or explain why none exists")
     scenario_arg(p)
     p.add_argument("--mandate", help="mandate key (default: the scenario's first)")
@@ -36,8 +38,8 @@ def _phases(value, scenario):
 
 
 def _pins_from(path, table, codes):
-    from planner.plan import Pin
-    from planner.planfile import read_plan
+    from planner.domain.plan import Pin
+    from planner.files.planfile import read_plan
     plan = read_plan(path, table, codes)
     if plan.pins:
         return dict(plan.pins)
@@ -58,15 +60,15 @@ class _Progress:
 
 
 def run(args) -> int:
-    from planner.cli import EXIT_OK, EXIT_VIOLATIONS, _mandate
-    from planner.optimize import solve
-    from planner.planfile import read_plan, write_plan
-    from planner.requirements import sector_table
-    from planner.scenario import load_scenario
+    from planner.cli.common import EXIT_OK, EXIT_VIOLATIONS, mandate_key
+    from planner.solver.optimize import solve
+    from planner.files.planfile import read_plan, write_plan
+    from planner.domain.sectors import sector_table
+    from planner.files.scenario_file import load_scenario
     scenario = load_scenario(args.scenario)
     table = sector_table(scenario)
     codes = [c.code for c in scenario.contingents]
-    mandate = _mandate(args, scenario)
+    mandate = mandate_key(args, scenario)
     phases = _phases(args.phase, scenario)
     pins = _pins_from(args.pins, table, codes) if args.pins else None
     reference = read_plan(args.reference, table, codes) if args.reference else None
@@ -106,7 +108,7 @@ def summary(result) -> str:
 
 
 def _write(result, scenario, table, mandate, path):
-    from planner.planfile import write_plan
+    from planner.files.planfile import write_plan
     write_plan(result.plan, table, path, report=result.report,
                requirements=table.requirements(scenario.mandates[mandate]), mandate=mandate,
                nations=[c.code for c in scenario.contingents])

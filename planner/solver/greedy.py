@@ -6,7 +6,7 @@ the contingents that accept most of its tasks; other rules may break.
 """
 from __future__ import annotations
 
-from planner.plan import Assignment, Plan
+from planner.domain.plan import Assignment, Plan
 from planner.rules.situation import vetoed
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections import deque
 
-from planner.greedy import Eligibility, fill_troops
-from planner.plan import Assignment, Plan
+from planner.solver.greedy import Eligibility, fill_troops
+from planner.domain.plan import Assignment, Plan
 from planner.rules.spatial import components
 
 

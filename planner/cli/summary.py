@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from geo.attributes import areal_population
-from planner.derive import scenario_zones
+from planner.domain.derive import scenario_zones
 
 
 def scenario_summary(scenario) -> dict:

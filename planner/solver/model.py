@@ -12,7 +12,7 @@ from functools import cached_property
 
 from ortools.sat.python import cp_model
 
-from planner.requirements import Requirement, SectorTable
+from planner.domain.sectors import Requirement, SectorTable
 
 SOFT_SCALE = 10  # soft weights are kept to one decimal place
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from planner.plan import Plan
-from planner.requirements import SectorTable, sector_table
+from planner.domain.plan import Plan
+from planner.domain.sectors import SectorTable, sector_table
 from planner.rules import Situation, Violation, bind_all
 
 

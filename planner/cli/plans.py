@@ -1,8 +1,10 @@
-"""``planner plans``: the plan store (planner.store) from the command line."""
+"""``planner plans``: the plan store (planner.files.store) from the command line."""
 from __future__ import annotations
 
+from planner.cli.common import scenario_arg
 
-def add_parser(sub, scenario_arg) -> None:
+
+def add_parser(sub) -> None:
     plans = sub.add_parser("plans", help="named plans and their revisions in the workspace")
     actions = plans.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name, text in [("list", "every plan with its latest revision"),
@@ -22,7 +24,7 @@ def add_parser(sub, scenario_arg) -> None:
 
 
 def run(args) -> int:
-    from planner.store import PlanStore
+    from planner.files.store import PlanStore
     store = PlanStore(args.workspace)
     if args.action == "list":
         for name in store.names():
@@ -34,9 +36,9 @@ def run(args) -> int:
             mark = "*" if r.number == revision.number else " "
             print(f"{mark} {r.label()} [parent {r.parent or '-'}]")
         return 0
-    from planner.planfile import write_plan
-    from planner.requirements import sector_table
-    from planner.scenario import load_scenario
+    from planner.files.planfile import write_plan
+    from planner.domain.sectors import sector_table
+    from planner.files.scenario_file import load_scenario
     table = sector_table(load_scenario(args.scenario))
     write_plan(revision.plan, table, args.output)
     print(f"wrote {args.output}: plan '{args.name}' {revision.label()}")

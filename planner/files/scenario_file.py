@@ -1,11 +1,11 @@
-"""The scenario: what a planner plans over, loaded from ``scenario.yaml`` plus layers.
+"""Read a scenario folder: ``scenario.yaml`` plus its layers, validated as a whole.
 
 Loading validates the YAML and every layer and reports every problem at once, each naming
 the file, the feature (index and id), the field and the value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -14,147 +14,12 @@ import geopandas as gpd
 import numpy as np
 import pyproj
 
-from geo.attributes import Surroundings
 from geo.errors import InputError, Problem, problem
 from geo.layers import Layer, project, read_layer, utm_crs
-from planner.schema import Reader, at_least, load_yaml, one_of
-
-TASKS = ("monitoring", "separation", "humanitarian", "policing", "enforcement", "disarmament")
-TASK_TRIGGERS = ("all", "contact_line", "crossing", "urban", "coastal")
-SEVERITIES = ("hard", "soft")
-BUNDLED = Path(__file__).resolve().parents[1] / "data" / "gaza-isf"
-LAYER_SPECS = {  # name -> (geometry kind, required)
-    "territory": ("polygon", True), "held": ("polygon", True),
-    "population": ("polygon", True), "places": ("point", True),
-    "borders": ("line", True), "sectors": ("polygon", False),
-}
-
-
-@dataclass(frozen=True)
-class Phase:
-    phase: int
-    label: str
-
-
-@dataclass(frozen=True)
-class Mandate:
-    """A mandate's troop density and the tasks each kind of sector needs under it.
-
-    ``tasks`` maps a trigger (``all``, ``contact_line``, ``crossing``, ``urban``, ``coastal``
-    or ``border:<neighbour>``) to the tasks a sector with that attribute requires.
-    """
-
-    key: str
-    label: str
-    troops_per_1000: float
-    troops_per_km2: float
-    troops_min: int
-    tasks: Mapping[str, tuple[str, ...]]
-
-
-@dataclass(frozen=True)
-class Contingent:
-    code: str
-    name: str
-    troops: int
-    tasks: frozenset[str]
-    mandates: frozenset[str]
-    available_from: int
-    prefers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Veto:
-    """A stakeholder bars ``nation`` from ``sectors`` (None: everywhere)."""
-
-    id: str
-    by: str
-    nation: str
-    sectors: tuple[str, ...] | None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class RuleSpec:
-    """One rule as the scenario states it; the kind's definition gives it meaning."""
-
-    id: str
-    kind: str
-    severity: str
-    params: Mapping[str, object]
-    weight: float = 1.0
-
-
-@dataclass(frozen=True)
-class Geography:
-    urban_density: float = 5000.0
-    touch_m: float = 25.0
-    border_m: float = 25.0
-    crossing_m: float = 1000.0
-    min_contact_m: float = 200.0
-
-
-@dataclass(frozen=True)
-class Sectoring:
-    """How the scenario's sectors are cut when it ships no sector layer (or is regenerated)."""
-
-    counts: Mapping[int, int]
-    balance: str = "population"
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class Layers:
-    """Validated layers, all projected to the scenario's metric CRS."""
-
-    territory: gpd.GeoDataFrame
-    held: gpd.GeoDataFrame
-    population: gpd.GeoDataFrame
-    places: gpd.GeoDataFrame
-    borders: gpd.GeoDataFrame
-    sectors: gpd.GeoDataFrame | None
-    warnings: tuple[Problem, ...] = ()  # repairs made, gaps and slivers found
-
-    @property
-    def crossings(self) -> gpd.GeoDataFrame:
-        return self.places[self.places["kind"] == "crossing"]
-
-
-@dataclass(frozen=True)
-class Scenario:
-    root: Path
-    name: str
-    description: str
-    disclaimer: str
-    crs: pyproj.CRS
-    phases: tuple[Phase, ...]
-    mandates: Mapping[str, Mandate]
-    contingents: tuple[Contingent, ...]
-    vetoes: tuple[Veto, ...]
-    rules: tuple[RuleSpec, ...]
-    geography: Geography
-    troop_unit: int
-    sectoring: Sectoring
-    layers: Layers = field(repr=False)
-
-    @property
-    def phase_numbers(self) -> list[int]:
-        return [p.phase for p in self.phases]
-
-    @property
-    def contingent_by_code(self) -> dict[str, Contingent]:
-        return {c.code: c for c in self.contingents}
-
-    def surroundings(self) -> Surroundings:
-        """The layers sector attributes are measured against."""
-        g = self.geography
-        return Surroundings(self.layers.population, self.layers.crossings, self.layers.borders,
-                            g.urban_density, g.touch_m, g.border_m, g.crossing_m, g.min_contact_m)
-
-    def with_changes(self, **changes) -> "Scenario":
-        """A copy with some fields replaced (what-if: contingents out, vetoes off, ...)."""
-        return replace(self, **changes)
-
+from planner.domain.scenario import (BUNDLED, LAYER_SPECS, SEVERITIES, TASK_TRIGGERS, TASKS,
+                                     Contingent, Geography, Layers, Mandate, Phase, RuleSpec,
+                                     Scenario, Sectoring, Veto)
+from planner.files.schema import Reader, at_least, load_yaml, one_of
 
 _TOP_KEYS = {"name", "description", "disclaimer", "crs", "layers", "geography", "phases",
              "troop_unit", "mandates", "contingents", "vetoes", "rules", "sectoring"}
@@ -201,7 +66,7 @@ def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
 
 def _attach_sectors(scenario: Scenario, raw, path) -> Scenario:
     from geo.sectors import sector_layer_problems
-    from planner.derive import scenario_increments, scenario_sectors, with_attributes
+    from planner.domain.derive import scenario_increments, scenario_sectors, with_attributes
     if raw is None:
         if not scenario.sectoring.counts:
             raise InputError(problem(scenario.root / "scenario.yaml", "the scenario has no "
@@ -496,7 +361,7 @@ def _check_extent(root, files, read, frames, crs) -> list[Problem]:
 
 
 def _check_fields(read: dict[str, Layer], phases: list[int]) -> list[Problem]:
-    from planner.layerfields import check_layer_fields
+    from planner.files.layerfields import check_layer_fields
     return check_layer_fields(read, phases)
 
 

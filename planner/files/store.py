@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from geo.errors import InputError, problem
-from planner.plan import Assignment, Pin, Plan
+from planner.domain.plan import Assignment, Pin, Plan
 
 DEFAULT_WORKSPACE = "workspace"
 FILE_NAME = "plans.sqlite"

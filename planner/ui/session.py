@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from planner.editing import HISTORY_LIMIT, History
-from planner.store import PlanStore, Revision, StaleRevision
+from planner.ui.editing import HISTORY_LIMIT, History
+from planner.files.store import PlanStore, Revision, StaleRevision
 
 DEFAULT_PLAN = "main"
 UNDO_REVISIONS = 30  # saved revisions undo can walk back through after reopening

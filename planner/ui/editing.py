@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from geo.errors import InputError
-from planner.plan import Plan
-from planner.planfile import plan_csv, plan_geojson, read_plan
+from planner.domain.plan import Plan
+from planner.files.planfile import plan_csv, plan_geojson, read_plan
 
 HISTORY_LIMIT = 200
 
@@ -132,8 +132,8 @@ def export_gpkg(scenario, plan, table, report, requirements, mandate) -> bytes:
     import tempfile
 
     from geo.export import write_gpkg
-    from planner.derive import scenario_increments
-    from planner.planfile import plan_frame
+    from planner.domain.derive import scenario_increments
+    from planner.files.planfile import plan_frame
     layers = scenario.layers
     frames = {"territory": layers.territory, "held": layers.held,
               "increments": scenario_increments(scenario), "population": layers.population,
@@ -154,7 +154,7 @@ def export_png(scenario, plan, table, phase: int, report=None) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from planner.mapview import HARD_OUTLINE, NO_LEAD, lead_colours
+    from planner.ui.mapview import HARD_OUTLINE, NO_LEAD, lead_colours
     colours = lead_colours(c.code for c in scenario.contingents)
     open_ = table.sectors[table.sectors["phase"] <= phase]
     hard = report.hard_keys() if report is not None else set()
@@ -260,7 +260,7 @@ def regenerate_sectors(scenario, sectors, phase: int, count: int, *, balance: st
     import geopandas as gpd
     import pandas as pd
 
-    from planner.derive import crossings_over_layer, sectors_for_phase
+    from planner.domain.derive import crossings_over_layer, sectors_for_phase
     fresh = sectors_for_phase(scenario, phase, count, balance=balance, seed=seed)
     kept = sectors[sectors["phase"] != phase]
     frame = pd.concat([kept[fresh.columns], fresh]).sort_values(["phase", "sector_id"])
@@ -290,7 +290,8 @@ def scenario_with_layer(scenario, layer: str, name: str, data: bytes, workdir):
     import yaml
 
     from geo.errors import problem
-    from planner.scenario import LAYER_SPECS, load_scenario
+    from planner.domain.scenario import LAYER_SPECS
+    from planner.files.scenario_file import load_scenario
     suffix = Path(name).suffix.lower()
     if layer not in LAYER_SPECS:
         raise ValueError(f"`layer` must be one of {sorted(LAYER_SPECS)}; got {layer!r}")

@@ -16,7 +16,7 @@ import geopandas as gpd
 
 from geo.errors import InputError, checked_file, problem
 from geo.export import geojson_text, write_text_atomic
-from planner.plan import Assignment, Pin, Plan
+from planner.domain.plan import Assignment, Pin, Plan
 
 MAX_PLAN_BYTES = 50 * 1024 * 1024
 CSV_COLUMNS = ["phase", "sector_id", "nation", "troops", "lead"]

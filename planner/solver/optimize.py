@@ -13,14 +13,14 @@ from typing import Callable
 
 from ortools.sat.python import cp_model
 
-from planner.check import Report, check
-from planner.feasibility import Reason, obvious_impossibilities, task_quantities
-from planner.warmstart import region_plan
-from planner.model import Model
-from planner.plan import Assignment, Plan, Pin
-from planner.requirements import SectorTable, sector_table
+from planner.rules.check import Report, check
+from planner.solver.feasibility import Reason, obvious_impossibilities, task_quantities
+from planner.solver.warmstart import region_plan
+from planner.solver.model import Model
+from planner.domain.plan import Assignment, Plan, Pin
+from planner.domain.sectors import SectorTable, sector_table
 from planner.rules import bind_all
-from planner.scenario import RuleSpec
+from planner.domain.scenario import RuleSpec
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
           cp_model.INFEASIBLE: "INFEASIBLE", cp_model.UNKNOWN: "UNKNOWN",

@@ -1,0 +1,43 @@
+"""The ``planner`` command: the same functions the app calls, for scripts and CI.
+
+Exit codes: 0 success; 1 a plan breaks hard rules (check) or no plan exists (solve);
+2 input that cannot be read or is invalid, with a message naming file, feature, field, value.
+Each command is a module of this package with ``add_parser(sub)``; :data:`COMMANDS` lists them.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+from geo.errors import InputError
+from geo.partition import PartitionError
+from planner.cli.common import EXIT_BAD_INPUT
+
+COMMANDS = ["scenario", "layers", "sectors", "check", "rules", "solve", "plans"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planner", description="Withdrawal-Zone Planner: "
+                                     "layers, sectors, composition rules and checks for a "
+                                     "stabilization force over a phased withdrawal.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        import_module(f"planner.cli.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (InputError, PartitionError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (BrokenPipeError, KeyboardInterrupt):
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

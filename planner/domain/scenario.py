@@ -1,0 +1,150 @@
+"""The scenario: what a planner plans over (read from files by :mod:`planner.files.scenario_file`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+import geopandas as gpd
+import pyproj
+
+from geo.attributes import Surroundings
+from geo.errors import Problem
+
+TASKS = ("monitoring", "separation", "humanitarian", "policing", "enforcement", "disarmament")
+TASK_TRIGGERS = ("all", "contact_line", "crossing", "urban", "coastal")
+SEVERITIES = ("hard", "soft")
+BUNDLED = Path(__file__).resolve().parents[2] / "data" / "gaza-isf"
+LAYER_SPECS = {  # name -> (geometry kind, required)
+    "territory": ("polygon", True), "held": ("polygon", True),
+    "population": ("polygon", True), "places": ("point", True),
+    "borders": ("line", True), "sectors": ("polygon", False),
+}
+
+
+@dataclass(frozen=True)
+class Phase:
+    phase: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Mandate:
+    """A mandate's troop density and the tasks each kind of sector needs under it.
+
+    ``tasks`` maps a trigger (``all``, ``contact_line``, ``crossing``, ``urban``, ``coastal``
+    or ``border:<neighbour>``) to the tasks a sector with that attribute requires.
+    """
+
+    key: str
+    label: str
+    troops_per_1000: float
+    troops_per_km2: float
+    troops_min: int
+    tasks: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Contingent:
+    code: str
+    name: str
+    troops: int
+    tasks: frozenset[str]
+    mandates: frozenset[str]
+    available_from: int
+    prefers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Veto:
+    """A stakeholder bars ``nation`` from ``sectors`` (None: everywhere)."""
+
+    id: str
+    by: str
+    nation: str
+    sectors: tuple[str, ...] | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One rule as the scenario states it; the kind's definition gives it meaning."""
+
+    id: str
+    kind: str
+    severity: str
+    params: Mapping[str, object]
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Geography:
+    urban_density: float = 5000.0
+    touch_m: float = 25.0
+    border_m: float = 25.0
+    crossing_m: float = 1000.0
+    min_contact_m: float = 200.0
+
+
+@dataclass(frozen=True)
+class Sectoring:
+    """How the scenario's sectors are cut when it ships no sector layer (or is regenerated)."""
+
+    counts: Mapping[int, int]
+    balance: str = "population"
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Validated layers, all projected to the scenario's metric CRS."""
+
+    territory: gpd.GeoDataFrame
+    held: gpd.GeoDataFrame
+    population: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    borders: gpd.GeoDataFrame
+    sectors: gpd.GeoDataFrame | None
+    warnings: tuple[Problem, ...] = ()  # repairs made, gaps and slivers found
+
+    @property
+    def crossings(self) -> gpd.GeoDataFrame:
+        return self.places[self.places["kind"] == "crossing"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    root: Path
+    name: str
+    description: str
+    disclaimer: str
+    crs: pyproj.CRS
+    phases: tuple[Phase, ...]
+    mandates: Mapping[str, Mandate]
+    contingents: tuple[Contingent, ...]
+    vetoes: tuple[Veto, ...]
+    rules: tuple[RuleSpec, ...]
+    geography: Geography
+    troop_unit: int
+    sectoring: Sectoring
+    layers: Layers = field(repr=False)
+
+    @property
+    def phase_numbers(self) -> list[int]:
+        return [p.phase for p in self.phases]
+
+    @property
+    def contingent_by_code(self) -> dict[str, Contingent]:
+        return {c.code: c for c in self.contingents}
+
+    def surroundings(self) -> Surroundings:
+        """The layers sector attributes are measured against."""
+        g = self.geography
+        return Surroundings(self.layers.population, self.layers.crossings, self.layers.borders,
+                            g.urban_density, g.touch_m, g.border_m, g.crossing_m, g.min_contact_m)
+
+    def with_changes(self, **changes) -> "Scenario":
+        """A copy with some fields replaced (what-if: contingents out, vetoes off, ...)."""
+        return replace(self, **changes)
+
+
