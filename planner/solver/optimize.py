@@ -79,7 +79,7 @@ def _check_pins(pins, unit):
 def solve(scenario, mandate: str = "chapter-vi", *, phases=None, pins=None, reference=None,
           time_limit_s: float = 30.0, seed: int = 0, workers: int = 1,
           best_effort: bool = False, rules=None, contingents=None, vetoes=None,
-          table: SectorTable | None = None,
+          table: SectorTable | None = None, deterministic: bool = False,
           progress: Callable[[float, float, float], None] | None = None) -> SolveResult:
     """Find the best plan the rules allow, or explain why none exists.
 
@@ -98,6 +98,9 @@ def solve(scenario, mandate: str = "chapter-vi", *, phases=None, pins=None, refe
         A plan to change as little as possible (``planner solve --from``).
     time_limit_s, seed, workers
         CP-SAT limits; the same inputs, seed and one worker give the same plan.
+    deterministic
+        Count ``time_limit_s`` in CP-SAT's deterministic time instead of wall-clock seconds:
+        with one worker the result is then the same whatever the machine's load (sweeps).
     best_effort
         Bend hard rules when no plan keeps them all, and return the least-bad plan.
     rules, contingents, vetoes
@@ -134,7 +137,8 @@ def solve(scenario, mandate: str = "chapter-vi", *, phases=None, pins=None, refe
     model.hint(reference if reference is not None else
                region_plan(scenario, mandate, table, contingents=list(force.values()),
                            vetoes=vetoes, phases=phases))
-    staged = _solve_in_stages(model, _tiers(model, reference), time_limit_s, seed, workers,
+    budget = _Budget(time_limit_s, deterministic)
+    staged = _solve_in_stages(model, _tiers(model, reference), budget, seed, workers,
                               start, progress)
     seconds = time.perf_counter() - start
     if staged.plan_solver is not None:
@@ -148,7 +152,7 @@ def solve(scenario, mandate: str = "chapter-vi", *, phases=None, pins=None, refe
                         pins=pins, explain=True, context=context)
         for rule in bound:
             rule.kind.encode(rule, guarded)
-        explanation = explain(guarded, time_limit_s, seed)
+        explanation = explain(guarded, time_limit_s, seed, deterministic=deterministic)
         return SolveResult("INFEASIBLE", None, seconds=time.perf_counter() - start,
                            explanation=explanation)
     return SolveResult(staged.status, None, seconds=seconds)
@@ -158,9 +162,28 @@ def _spec(rule):
     return RuleSpec(rule.id, rule.kind.name, rule.severity, rule.params, rule.weight)
 
 
-def _solver(time_limit_s, seed, workers):
+class _Budget:
+    """The time a solve may take, in wall-clock seconds or in CP-SAT's deterministic time
+    (which does not depend on the machine's load), and what the stages have spent of it."""
+
+    def __init__(self, limit_s: float, deterministic: bool = False):
+        self.limit_s, self.deterministic = float(limit_s), deterministic
+        self.start, self.spent = time.perf_counter(), 0.0
+
+    def left(self) -> float:
+        used = self.spent if self.deterministic else time.perf_counter() - self.start
+        return self.limit_s - used
+
+    def charge(self, solver: cp_model.CpSolver) -> None:
+        self.spent += solver.ResponseProto().deterministic_time
+
+
+def _solver(time_limit_s, seed, workers, deterministic: bool = False):
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    if deterministic:
+        solver.parameters.max_deterministic_time = float(time_limit_s)
+    else:
+        solver.parameters.max_time_in_seconds = float(time_limit_s)
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
     return solver
@@ -215,7 +238,7 @@ class _Staged:
     plan_solver: cp_model.CpSolver | None = None
 
 
-def _solve_in_stages(model, tiers, time_limit_s, seed, workers, start, progress) -> _Staged:
+def _solve_in_stages(model, tiers, budget: _Budget, seed, workers, start, progress) -> _Staged:
     """Lexicographic optimization: each tier is minimized with the better ones held.
 
     Small objectives per stage keep CP-SAT's bounds tight, where one weighted sum of all
@@ -224,18 +247,21 @@ def _solve_in_stages(model, tiers, time_limit_s, seed, workers, start, progress)
     """
     out, all_optimal = _Staged(), True
     for i, (name, expr, _) in enumerate(tiers):
-        left = time_limit_s - (time.perf_counter() - start)
+        left = budget.left()
         weight = sum(w for _, _, w in tiers[i:])
-        budget = max(0.5, left * tiers[i][2] / weight)
+        share = max(0.5, left * tiers[i][2] / weight)
         if isinstance(expr, int):
             out.values[name] = expr
             continue
         model.cp.Minimize(expr)
         if i == 0:
-            model.complete_hint(_solver(budget / 4, seed, 1))
-        solver = _solver(budget, seed, workers)
+            helper = _solver(share / 4, seed, 1, budget.deterministic)
+            model.complete_hint(helper)
+            budget.charge(helper)
+        solver = _solver(share, seed, workers, budget.deterministic)
         callback = _Progress(progress, start) if progress else None
         status = STATUS[solver.Solve(model.cp, callback)]
+        budget.charge(solver)
         if status not in ("OPTIMAL", "FEASIBLE"):
             if out.plan_solver is None:
                 out.status = status
@@ -279,7 +305,8 @@ def _extract(model, solver, reference, pins) -> Plan:
     return Plan.from_assignments(rows, pins)
 
 
-def explain(model: Model, time_limit_s: float = 30.0, seed: int = 0) -> Explanation:
+def explain(model: Model, time_limit_s: float = 30.0, seed: int = 0, *,
+            deterministic: bool = False) -> Explanation:
     """A minimal set of (rule, phase) guards that cannot hold together, with quantities.
 
     ``model`` must be built with ``explain=True`` (hard rules under guards).
@@ -289,10 +316,10 @@ def explain(model: Model, time_limit_s: float = 30.0, seed: int = 0) -> Explanat
     infeasible: what remains is minimal.
     """
     names = sorted(model.guards)
-    core = _core(model, names, time_limit_s, seed)
+    core = _core(model, names, time_limit_s, seed, deterministic)
     for name in list(core):
         trial = [c for c in core if c != name]
-        if _infeasible(model, trial, time_limit_s, seed):
+        if _infeasible(model, trial, time_limit_s, seed, deterministic):
             core = trial
     phases = sorted({model.guard_rules[n][1] for n in core if model.guard_rules[n][1]})
     sentences = [_describe(model.guard_rules[n]) for n in core]
@@ -305,8 +332,8 @@ def explain(model: Model, time_limit_s: float = 30.0, seed: int = 0) -> Explanat
     return Explanation((Reason(tuple(core), tuple(sentences)),), solved=True)
 
 
-def _core(model, names, time_limit_s, seed) -> list[str]:
-    solver = _solver(time_limit_s, seed, 1)
+def _core(model, names, time_limit_s, seed, deterministic=False) -> list[str]:
+    solver = _solver(time_limit_s, seed, 1, deterministic)
     model.cp.ClearAssumptions()
     model.cp.AddAssumptions([model.guards[n] for n in names])
     status = solver.Solve(model.cp)
@@ -316,8 +343,8 @@ def _core(model, names, time_limit_s, seed) -> list[str]:
     return [n for n in names if model.guards[n].Index() in found]
 
 
-def _infeasible(model, names, time_limit_s, seed) -> bool:
-    solver = _solver(time_limit_s, seed, 1)
+def _infeasible(model, names, time_limit_s, seed, deterministic=False) -> bool:
+    solver = _solver(time_limit_s, seed, 1, deterministic)
     model.cp.ClearAssumptions()
     model.cp.AddAssumptions([model.guards[n] for n in names])
     return solver.Solve(model.cp) == cp_model.INFEASIBLE
