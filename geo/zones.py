@@ -1,5 +1,13 @@
-"""Derived layers: the vacated zone of each phase and the increment it adds."""
+"""Derived layers: the held area, vacated zone and increment of each phase, computed once.
+
+:class:`PhaseZones` owns them: each is computed on first use and kept, so a scenario asks
+one object (``Scenario.zones``) instead of recomputing unions and differences wherever a
+phase's ground is needed.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -9,6 +17,7 @@ from geo.layers import polygonal_part
 
 SLIVER_M2 = 1.0  # parts smaller than this are floating-point dust from differences
 PRECISION_M = 0.01  # derived zones sit on a 1 cm grid (see _clean)
+REGAINED_KM2 = 0.01  # held ground a later phase adds beyond this is reported
 
 
 def held_by_phase(held: gpd.GeoDataFrame, phases: list[int]) -> dict[int, shapely.Geometry]:
@@ -33,59 +42,75 @@ def _clean(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(keep) if len(keep) else shapely.Polygon()
 
 
-def vacated_zones(territory: gpd.GeoDataFrame, held: gpd.GeoDataFrame,
-                  phases: list[int]) -> gpd.GeoDataFrame:
-    """Vacated zone of each phase: territory minus that phase's held area.
+@dataclass(frozen=True)
+class PhaseZones:
+    """The ground of each phase, derived from the territory and the held-area layer.
 
     Parameters
     ----------
-    territory, held
-        Polygon layers in one metric CRS; ``held`` has a ``phase`` column.
+    territory, held_layer
+        Polygon layers in one metric CRS; ``held_layer`` has a ``phase`` column.
     phases
         Phase numbers in order.
 
-    Returns
-    -------
-    GeoDataFrame
-        One row per phase: ``phase``, ``vacated_km2``, ``increment_km2``, ``held_fraction``
-        and the vacated geometry.
+    Every attribute is computed once, on first use (areas in m² unless named ``_km2``).
     """
-    land = shapely.union_all(territory.geometry.values)
-    held_geoms = held_by_phase(held, phases)
-    vacated = [_clean(shapely.difference(land, held_geoms[p])) for p in phases]
-    inc = increments_from_vacated(vacated)
-    land_km2 = land.area / 1e6
-    frame = gpd.GeoDataFrame({
-        "phase": phases,
-        "vacated_km2": shapely.area(vacated) / 1e6,
-        "increment_km2": shapely.area(inc) / 1e6,
-        "held_fraction": [shapely.intersection(land, held_geoms[p]).area / 1e6 / land_km2
-                          for p in phases],
-    }, geometry=list(vacated), crs=territory.crs)
-    return frame
 
+    territory: gpd.GeoDataFrame
+    held_layer: gpd.GeoDataFrame
+    phases: tuple[int, ...]
 
-def increments_from_vacated(vacated: list[shapely.Geometry]) -> list[shapely.Geometry]:
-    """What each phase vacates beyond the previous one."""
-    previous = [shapely.Polygon()] + list(vacated[:-1])
-    return [_clean(shapely.difference(v, p)) for v, p in zip(vacated, previous)]
+    @cached_property
+    def land(self) -> shapely.Geometry:
+        """The whole territory as one geometry."""
+        return shapely.union_all(self.territory.geometry.values)
 
+    @cached_property
+    def held(self) -> dict[int, shapely.Geometry]:
+        """The ground still held at each phase."""
+        return held_by_phase(self.held_layer, list(self.phases))
 
-def increments(territory: gpd.GeoDataFrame, held: gpd.GeoDataFrame,
-               phases: list[int]) -> gpd.GeoDataFrame:
-    """The increment of each phase as a layer: ``phase``, ``increment_km2``, geometry."""
-    zones = vacated_zones(territory, held, phases)
-    geoms = increments_from_vacated(list(zones.geometry.values))
-    return gpd.GeoDataFrame({"phase": phases, "increment_km2": shapely.area(geoms) / 1e6},
-                            geometry=geoms, crs=territory.crs)
+    @cached_property
+    def vacated(self) -> dict[int, shapely.Geometry]:
+        """Territory minus the held area, per phase."""
+        return {p: _clean(shapely.difference(self.land, self.held[p])) for p in self.phases}
 
+    @cached_property
+    def increments(self) -> dict[int, shapely.Geometry]:
+        """What each phase vacates beyond the previous one."""
+        before = [shapely.Polygon()] + [self.vacated[p] for p in self.phases[:-1]]
+        return {p: _clean(shapely.difference(self.vacated[p], b))
+                for p, b in zip(self.phases, before)}
 
-def regained(held: gpd.GeoDataFrame, phases: list[int]) -> list[tuple[int, float]]:
-    """Phases whose held area reaches beyond the previous phase's, with the excess in km²."""
-    geoms = held_by_phase(held, phases)
-    out = []
-    for before, after in zip(phases, phases[1:]):
-        extra = shapely.difference(geoms[after], geoms[before]).area / 1e6
-        if extra > 0.01:
-            out.append((after, float(np.round(extra, 3))))
-    return out
+    @cached_property
+    def vacated_frame(self) -> gpd.GeoDataFrame:
+        """One row per phase: ``phase``, ``vacated_km2``, ``increment_km2``, ``held_fraction``
+        and the vacated geometry (do not modify: it is shared)."""
+        phases = list(self.phases)
+        vacated = [self.vacated[p] for p in phases]
+        land_km2 = self.land.area / 1e6
+        return gpd.GeoDataFrame({
+            "phase": phases,
+            "vacated_km2": shapely.area(vacated) / 1e6,
+            "increment_km2": shapely.area([self.increments[p] for p in phases]) / 1e6,
+            "held_fraction": [shapely.intersection(self.land, self.held[p]).area / 1e6 / land_km2
+                              for p in phases],
+        }, geometry=vacated, crs=self.territory.crs)
+
+    @cached_property
+    def increments_frame(self) -> gpd.GeoDataFrame:
+        """The increments as a layer: ``phase``, ``increment_km2``, geometry (do not modify)."""
+        phases = list(self.phases)
+        geoms = [self.increments[p] for p in phases]
+        return gpd.GeoDataFrame({"phase": phases, "increment_km2": shapely.area(geoms) / 1e6},
+                                geometry=geoms, crs=self.territory.crs)
+
+    def regained(self) -> list[tuple[int, float]]:
+        """Phases whose held area reaches beyond the previous phase's, with the excess in km²
+        (a withdrawal that takes ground back: the increment there is empty)."""
+        out = []
+        for before, after in zip(self.phases, self.phases[1:]):
+            extra = shapely.difference(self.held[after], self.held[before]).area / 1e6
+            if extra > REGAINED_KM2:
+                out.append((after, float(np.round(extra, 3))))
+        return out

@@ -1,4 +1,9 @@
-"""Layers derived from a scenario: vacated zones, increments, and sectors with attributes."""
+"""Layers derived from a scenario: vacated zones, increments, and sectors with attributes.
+
+The zones come from ``Scenario.zones`` (computed once per scenario); a sector layer's
+``contact_line`` and ``crossings`` columns describe each sector in the phase it opens, as the
+:class:`planner.domain.sectors.SectorTable` defines them.
+"""
 from __future__ import annotations
 
 from typing import Callable, Mapping
@@ -6,21 +11,19 @@ from typing import Callable, Mapping
 import geopandas as gpd
 import pandas as pd
 
-from geo.attributes import crossing_names, polygon_attributes
+from geo.attributes import polygon_attributes
 from geo.sectors import phase_sectors
-from geo.zones import held_by_phase, increments, vacated_zones
+from planner.domain.sectors import opening_facts, sector_table
 
 
 def scenario_zones(scenario) -> gpd.GeoDataFrame:
-    """Vacated zone of each phase with its measures (metric CRS)."""
-    layers = scenario.layers
-    return vacated_zones(layers.territory, layers.held, scenario.phase_numbers)
+    """Vacated zone of each phase with its measures (metric CRS; shared, do not modify)."""
+    return scenario.zones.vacated_frame
 
 
 def scenario_increments(scenario) -> gpd.GeoDataFrame:
-    """The increment each phase vacates (metric CRS)."""
-    layers = scenario.layers
-    return increments(layers.territory, layers.held, scenario.phase_numbers)
+    """The increment each phase vacates (metric CRS; shared, do not modify)."""
+    return scenario.zones.increments_frame
 
 
 def sectors_for_phase(scenario, phase: int, count: int, *, balance: str = "population",
@@ -29,11 +32,10 @@ def sectors_for_phase(scenario, phase: int, count: int, *, balance: str = "popul
     """Cut one phase's increment into ``count`` sectors with ids and attributes."""
     if phase not in scenario.phase_numbers:
         raise ValueError(f"`phase` must be one of {scenario.phase_numbers}; got {phase}")
-    inc = scenario_increments(scenario)
-    zone = inc.geometry.values[list(inc["phase"]).index(phase)]
-    held = held_by_phase(scenario.layers.held, scenario.phase_numbers)[phase]
-    return phase_sectors(zone, phase, count, scenario.surroundings(), held, balance=balance,
-                         seed=seed, crs=scenario.crs, progress=progress, **kw)
+    zones = scenario.zones
+    return phase_sectors(zones.increments[phase], phase, count, scenario.surroundings(),
+                         zones.held[phase], balance=balance, seed=seed, crs=scenario.crs,
+                         progress=progress, **kw)
 
 
 def scenario_sectors(scenario, counts: Mapping[int, int], *, balance: str = "population",
@@ -46,16 +48,18 @@ def scenario_sectors(scenario, counts: Mapping[int, int], *, balance: str = "pop
 
 
 def crossings_over_layer(sectors: gpd.GeoDataFrame, scenario) -> gpd.GeoDataFrame:
-    """Each crossing named once, on its nearest sector of the whole layer."""
-    g = scenario.geography
-    sectors["crossings"] = crossing_names(sectors.geometry.values, scenario.layers.crossings,
-                                          g.crossing_m)
+    """``sectors`` with its ``contact_line`` and ``crossings`` columns set to their meaning
+    over the whole layer: each sector in the phase it opens (a crossing goes to the nearest
+    sector open then). Modifies and returns ``sectors``."""
+    contact, crossings = opening_facts(sector_table(scenario, sectors))
+    sectors["contact_line"] = contact
+    sectors["crossings"] = crossings
     return sectors
 
 
 def with_attributes(sectors: gpd.GeoDataFrame, scenario) -> gpd.GeoDataFrame:
     """A planner's own sector layer with the attribute columns (re)computed, phase by phase."""
-    held = held_by_phase(scenario.layers.held, scenario.phase_numbers)
+    held = scenario.zones.held
     around = scenario.surroundings()
     base = sectors[["sector_id", "phase", sectors.geometry.name]].copy()
     base["phase"] = base["phase"].astype(int)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Mapping
 
@@ -10,6 +11,7 @@ import pyproj
 
 from geo.attributes import Surroundings
 from geo.errors import Problem
+from geo.zones import PhaseZones
 
 TASKS = ("monitoring", "separation", "humanitarian", "policing", "enforcement", "disarmament")
 TASK_TRIGGERS = ("all", "contact_line", "crossing", "urban", "coastal")
@@ -128,14 +130,23 @@ class Scenario:
     troop_unit: int
     sectoring: Sectoring
     layers: Layers = field(repr=False)
+    marking: str = ""  # e.g. "UNCLASSIFIED // ILLUSTRATIVE": heads every briefing page
 
     @property
     def phase_numbers(self) -> list[int]:
         return [p.phase for p in self.phases]
 
-    @property
-    def contingent_by_code(self) -> dict[str, Contingent]:
-        return {c.code: c for c in self.contingents}
+    def unit_of(self, code: str) -> int:
+        """Troops of contingent ``code`` move in whole units of this size."""
+        return self.troop_unit
+
+    def phase_label(self, phase: int) -> str:
+        return next((p.label for p in self.phases if p.phase == phase), f"Phase {phase}")
+
+    @cached_property
+    def zones(self) -> PhaseZones:
+        """Held areas, vacated zones and increments of every phase, each computed once."""
+        return PhaseZones(self.layers.territory, self.layers.held, tuple(self.phase_numbers))
 
     def surroundings(self) -> Surroundings:
         """The layers sector attributes are measured against."""
@@ -144,7 +155,16 @@ class Scenario:
                             g.urban_density, g.touch_m, g.border_m, g.crossing_m, g.min_contact_m)
 
     def with_changes(self, **changes) -> "Scenario":
-        """A copy with some fields replaced (what-if: contingents out, vetoes off, ...)."""
-        return replace(self, **changes)
+        """A copy with some fields replaced (what-if: contingents out, vetoes off, ...).
+
+        The derived zones go along while the territory, held areas and phases are the same.
+        """
+        new = replace(self, **changes)
+        zones = self.__dict__.get("zones")
+        if zones is not None and new.layers is not None \
+                and new.layers.territory is zones.territory \
+                and new.layers.held is zones.held_layer and new.phases == self.phases:
+            new.__dict__["zones"] = zones
+        return new
 
 

@@ -2,17 +2,25 @@
 
 A :class:`SectorTable` is built once per scenario (geometry work, vectorized) and then read
 by every rule, by the checker and by the optimizer, so both see the same requirements.
+
+It owns the facts that change with the phase: whether a sector lies on the **contact line**
+(its boundary runs at least ``min_contact_m`` along that phase's held area, within
+``touch_m``) and which **crossings** it holds (a crossing belongs to the nearest sector open
+in that phase, within ``crossing_m``). A sector layer's ``contact_line`` and ``crossings``
+columns are the same facts in the phase the sector opens (:func:`opening_facts`).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Mapping
 
 import geopandas as gpd
+import shapely
+
 from geo.attributes import contact_km, crossing_names
 from geo.graph import adjacency_pairs
-from geo.zones import held_by_phase
 
 Key = tuple[int, str]
 
@@ -47,22 +55,22 @@ def sector_tags(row) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class SectorTable:
-    """Sectors of a scenario with per-phase contact lines and adjacency.
+    """Sectors of a scenario with their per-phase facts and adjacency (see the module docstring).
 
     Parameters
     ----------
     sectors
         Sector layer in the scenario's metric CRS with the attribute columns.
     held
-        The scenario's held-area layer (metric CRS).
+        The held area of each phase (``Scenario.zones.held``), metric CRS.
     phases
         Phase numbers in order.
-    touch_m, min_contact_m
+    touch_m, min_contact_m, crossing_points, crossing_m
         See :class:`geo.attributes.Surroundings`.
     """
 
     sectors: gpd.GeoDataFrame
-    held: gpd.GeoDataFrame
+    held: Mapping[int, shapely.Geometry]
     phases: tuple[int, ...]
     touch_m: float = 25.0
     min_contact_m: float = 200.0
@@ -90,26 +98,27 @@ class SectorTable:
         """Every (phase, sector) a plan must cover, in a stable order."""
         return [(p, s) for p in self.phases for s in self.open_in(p)]
 
+    def _geoms(self) -> dict[str, shapely.Geometry]:
+        return dict(zip(self.sectors["sector_id"].astype(str), self.sectors.geometry.values))
+
     @cached_property
     def contact(self) -> dict[Key, bool]:
         """Whether each open sector lies on the held area's edge in each phase."""
-        held = held_by_phase(self.held, list(self.phases))
-        geoms = self.sectors.geometry.values
-        ids = self.sectors["sector_id"].astype(str).tolist()
-        out = {}
+        out, geoms = {}, self._geoms()
         for p in self.phases:
-            km = contact_km(geoms, held[p], self.touch_m)
-            out.update({(p, s): bool(k * 1000 >= self.min_contact_m) for s, k in zip(ids, km)})
-        return {k: out[k] for k in self.keys}
+            open_ = self.open_in(p)
+            km = contact_km([geoms[s] for s in open_], self.held[p], self.touch_m)
+            out.update({(p, s): bool(k * 1000 >= self.min_contact_m) for s, k in zip(open_, km)})
+        return out
 
     @cached_property
     def crossings(self) -> dict[Key, str]:
-        """Crossings each open sector holds in each phase: a crossing belongs to the nearest
-        sector open in that phase (within ``crossing_m``), so it is counted once per phase."""
+        """Crossings each open sector holds in each phase (``;``-joined names): a crossing
+        belongs to the nearest sector open in that phase (within ``crossing_m``), so it is
+        counted once per phase."""
         if self.crossing_points is None:
             return {}
-        geoms = dict(zip(self.sectors["sector_id"].astype(str), self.sectors.geometry.values))
-        out = {}
+        out, geoms = {}, self._geoms()
         for p in self.phases:
             open_ = self.open_in(p)
             names = crossing_names([geoms[s] for s in open_], self.crossing_points,
@@ -172,5 +181,13 @@ def sector_table(scenario, sectors: gpd.GeoDataFrame | None = None) -> SectorTab
     if layer is None:
         raise ValueError(f"scenario {scenario.name!r} has no sector layer")
     g = scenario.geography
-    return SectorTable(layer, scenario.layers.held, tuple(scenario.phase_numbers),
+    return SectorTable(layer, scenario.zones.held, tuple(scenario.phase_numbers),
                        g.touch_m, g.min_contact_m, scenario.layers.crossings, g.crossing_m)
+
+
+def opening_facts(table: SectorTable) -> tuple[list[bool], list[str]]:
+    """``contact_line`` and ``crossings`` of each row of ``table.sectors`` in the phase the
+    sector opens: the layer columns, with the table's meaning."""
+    opens = [(table.info[s].phase, s) for s in table.sectors["sector_id"].astype(str)]
+    return ([table.contact.get(k, False) for k in opens],
+            [table.crossings.get(k, "") for k in opens])

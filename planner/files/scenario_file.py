@@ -10,8 +10,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-import geopandas as gpd
-import numpy as np
 import pyproj
 
 from geo.errors import InputError, Problem, problem
@@ -22,7 +20,7 @@ from planner.domain.scenario import (BUNDLED, LAYER_SPECS, SEVERITIES, TASK_TRIG
 from planner.files.schema import Reader, at_least, load_yaml, one_of
 
 _TOP_KEYS = {"name", "description", "disclaimer", "crs", "layers", "geography", "phases",
-             "troop_unit", "mandates", "contingents", "vetoes", "rules", "sectoring"}
+             "troop_unit", "mandates", "contingents", "vetoes", "rules", "sectoring", "marking"}
 
 
 def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
@@ -59,6 +57,10 @@ def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
     if problems:
         raise InputError(problems)
     scenario = Scenario(root=root, layers=replace(layers, sectors=None), **parts)
+    regained = _regained_warnings(scenario, root / str(layer_files["held"]))
+    if regained:
+        scenario = scenario.with_changes(layers=replace(
+            scenario.layers, warnings=scenario.layers.warnings + tuple(regained)))
     if not sectors:
         return scenario
     return _attach_sectors(scenario, layers.sectors, root / str(layer_files.get("sectors", "")))
@@ -66,7 +68,7 @@ def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
 
 def _attach_sectors(scenario: Scenario, raw, path) -> Scenario:
     from geo.sectors import sector_layer_problems
-    from planner.domain.derive import scenario_increments, scenario_sectors, with_attributes
+    from planner.domain.derive import scenario_sectors, with_attributes
     if raw is None:
         if not scenario.sectoring.counts:
             raise InputError(problem(scenario.root / "scenario.yaml", "the scenario has no "
@@ -74,13 +76,21 @@ def _attach_sectors(scenario: Scenario, raw, path) -> Scenario:
                                      field="sectoring.counts"))
         s = scenario.sectoring
         frame = scenario_sectors(scenario, s.counts, balance=s.balance, seed=s.seed)
-        return replace(scenario, layers=replace(scenario.layers, sectors=frame))
-    errors, warnings = sector_layer_problems(raw, scenario_increments(scenario), path)
+        return scenario.with_changes(layers=replace(scenario.layers, sectors=frame))
+    errors, warnings = sector_layer_problems(raw, scenario.zones.increments_frame, path)
     if errors:
         raise InputError(errors)
     layers = replace(scenario.layers, sectors=with_attributes(raw, scenario),
                      warnings=scenario.layers.warnings + tuple(warnings))
-    return replace(scenario, layers=layers)
+    return scenario.with_changes(layers=layers)
+
+
+def _regained_warnings(scenario: Scenario, path) -> list[Problem]:
+    """A phase whose held area reaches beyond the previous phase's: ground taken back,
+    which no increment holds (allowed, but rarely meant)."""
+    return [problem(path, f"the held area of phase {phase} reaches {km2:,.3f} km² beyond "
+                    "the previous phase's; that ground is in no phase's increment",
+                    field="phase", value=phase) for phase, km2 in scenario.zones.regained()]
 
 
 def _read_document(doc: dict, r: Reader) -> dict:
@@ -91,6 +101,7 @@ def _read_document(doc: dict, r: Reader) -> dict:
         name=r.get(doc, "name", "str"),
         description=r.get(doc, "description", "str", default=""),
         disclaimer=r.get(doc, "disclaimer", "str", default=""),
+        marking=r.get(doc, "marking", "str", default=""),
         crs=_read_crs(doc, r),
         phases=phases,
         mandates=mandates,
@@ -325,37 +336,28 @@ def _read_layers(root: Path, files: dict, r: Reader, parts: dict, skip=()):
     crs = parts["crs"] or utm_crs(read["territory"].frame)
     parts["crs"] = pyproj.CRS(crs)
     frames = {n: project(layer.frame, crs) for n, layer in read.items()}
-    problems = _check_extent(root, files, read, frames, crs)
+    problems = _check_extent(root, files, read, frames)
     if problems:
         return None, problems
     return Layers(sectors=frames.pop("sectors", None), warnings=tuple(repairs), **frames), []
 
 
-def _check_extent(root, files, read, frames, crs) -> list[Problem]:
+def _check_extent(root, files, read, frames) -> list[Problem]:
     """Features far from the territory: a wrong CRS, or longitude and latitude swapped."""
     import shapely
+    from geo.extent import far_features
     territory = shapely.union_all(frames["territory"].geometry.values)
-    minx, miny, maxx, maxy = territory.bounds
-    reach = shapely.box(minx, miny, maxx, maxy).buffer(max(5000.0, 0.2 * max(maxx - minx,
-                                                                              maxy - miny)))
     problems = []
     for name, frame in frames.items():
         if name == "territory":
             continue
-        far = ~shapely.intersects(frame.geometry.values, reach)
-        for i in np.flatnonzero(far):
-            km = shapely.distance(frame.geometry.values[i], territory) / 1000
-            message = f"lies {km:,.0f} km from the territory"
-            original = read[name].frame
-            if original.crs is not None and original.crs.is_geographic:
-                swapped = gpd.GeoSeries(shapely.transform(original.geometry.values[i:i + 1],
-                                                          lambda xy: xy[:, ::-1]),
-                                        crs=original.crs).to_crs(crs).values[0]
-                if shapely.intersects(swapped, reach):
-                    message += "; its longitude and latitude look swapped"
-            ids = frame.get("sector_id", frame.get("name"))
-            problems.append(problem(root / files[name], message, feature=int(i),
-                                    feature_id=None if ids is None else ids.iloc[i],
+        ids = frame.get("sector_id", frame.get("name"))
+        for far in far_features(frame, territory, read[name].frame):
+            message = f"lies {far.km:,.0f} km from the territory"
+            if far.swapped:
+                message += "; its longitude and latitude look swapped"
+            problems.append(problem(root / files[name], message, feature=far.index,
+                                    feature_id=None if ids is None else ids.iloc[far.index],
                                     field="geometry"))
     return problems
 

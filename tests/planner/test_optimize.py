@@ -175,7 +175,7 @@ def tiny(tmp_path_factory):
     from planner.files.scenario_file import load_scenario
     s = load_scenario(write_scenario(tmp_path_factory.mktemp("tiny") / "mini"))
     sectors = s.layers.sectors[s.layers.sectors["phase"] == 1].reset_index(drop=True)
-    table = SectorTable(sectors, s.layers.held, (1,), s.geography.touch_m,
+    table = SectorTable(sectors, s.zones.held, (1,), s.geography.touch_m,
                         s.geography.min_contact_m, s.layers.crossings, s.geography.crossing_m)
     s = replace(s, phases=(Phase(1, "one"),), troop_unit=10)
     return s, table

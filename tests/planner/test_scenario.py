@@ -124,6 +124,28 @@ def test_sector_straddling_two_increments_is_refused(tmp_path):
         load_scenario(write_scenario(tmp_path / "s", layers={"sectors": sectors}))
 
 
+def test_held_area_that_grows_in_a_later_phase_is_warned_naming_the_phase(tmp_path):
+    held = MINI_LAYERS["held"]()
+    held.loc[1, "geometry"] = rect(0, 0, 8000, 2500)  # phase 2 holds 2 km² more than phase 1
+    sectors = MINI_LAYERS["sectors"]()
+    sectors = sectors[sectors["phase"] == 1].reset_index(drop=True)
+    sectors.loc[:, "geometry"] = [rect(0, 2500, 4000, 4000), rect(4000, 2500, 8000, 4000)]
+    s = load_scenario(write_scenario(tmp_path / "s", layers={"held": held, "sectors": sectors}))
+    (warning,) = [w for w in s.layers.warnings if "beyond the previous phase" in str(w)]
+    assert "held.geojson: field 'phase': value 2: the held area of phase 2 reaches 4.000 km²" \
+        in str(warning)
+
+
+def test_layer_contact_and_crossing_columns_are_the_tables_facts_in_the_opening_phase(mini):
+    from planner.domain.sectors import sector_table
+    table = sector_table(mini)
+    for row in mini.layers.sectors.itertuples():
+        key = (row.phase, row.sector_id)
+        assert row.contact_line == table.contact[key]
+        assert row.crossings == table.crossings.get(key, "")
+    assert table.crossings == {(1, "P1-S02"): "Gate", (2, "P2-S02"): "Gate"}
+
+
 def test_scenario_without_sector_layer_cuts_sectors_from_its_counts(tmp_path, mini_doc):
     del mini_doc["layers"]["sectors"]
     mini_doc["sectoring"] = {"counts": {1: 3, 2: 2}, "balance": "area", "seed": 1}
