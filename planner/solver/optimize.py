@@ -200,20 +200,10 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 def _change_terms(model, reference):
-    """Leads changed and troop units moved against ``reference``, as expressions."""
-    terms = []
-    for p, s in model.keys:
-        ref = reference.get(p, s)
-        if ref.lead in model.nations:
-            terms.append(1 - model.lead[p, s, ref.lead])
-        elif ref.lead is not None:
-            terms.append(1)
-        for n in model.nations:
-            target = ref.troops.get(n, 0) // model.unit
-            moved = model.cp.NewIntVar(0, max(target, model.unit_bound(n)), f"moved|{p}|{s}|{n}")
-            model.cp.AddAbsEquality(moved, model.units[p, s, n] - target)
-            terms.append(moved)
-    return terms
+    """Leads changed and troop units moved against ``reference``, as expressions: the one
+    definition in :mod:`planner.domain.change` (what ``planner diff`` reports)."""
+    from planner.domain.change import change_terms
+    return change_terms(model, reference)
 
 
 def _tiers(model, reference) -> list[tuple[str, object, int]]:
