@@ -1,100 +1,324 @@
-"""The Withdrawal-Zone Planner in the browser: widgets wired to geo/planner calls.
+"""The Withdrawal-Zone Planner in the browser: widgets wired to planner.ui actions.
 
-Run with ``make run``. Logic lives in ``planner`` (tested there); this file only reads
-widgets, calls those functions and renders what they return.
+Run with ``make run``. The page renders one :class:`planner.ui.state.AppState`; every widget
+key carries the state's epoch and every change goes through an action in its widget's own
+callback (see planner/ui/state.py for why). Logic lives in ``planner`` and is tested there.
 """
 from __future__ import annotations
 
 import html
 import os
-import tempfile
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import InputError
-from planner.rules.check import check
 from planner.domain.derive import scenario_increments
-from planner.ui.editing import (CLICK_OBJECTS, History, clicked_sector, edit_sector, export_csv,
-                             export_geojson, export_gpkg, export_png, import_plan,
-                             phase_rows, plan_from_rows, plan_without_sectors,
-                             regenerate_sectors, scenario_with_layer, starting_plan,
-                             TABLE_ROWS_PER_PAGE, VIOLATIONS_PER_PAGE, page_of,
-                             violation_groups, violation_summary)
-from geo.partition import PartitionError
-from planner.ui.mapview import (build_map, layer_switcher, legend_entries, sector_display,
-                             sector_group)
-from planner.solver.optimize import solve
-from planner.domain.sectors import sector_table
+from planner.domain.plan import Plan
+from planner.domain.working import Working, default_settings
 from planner.files.scenario_file import load_scenario
-from planner.files.store import PlanStore, StaleRevision
-from planner.ui.session import commit, open_session, reload, save_as
+from planner.files.store import PlanStore
+from planner.ui import actions
+from planner.ui.cache import Tables
+from planner.ui.exports import export_csv, export_geojson, export_gpkg, export_png
+from planner.ui.mapview import (build_map, layer_switcher, legend_entries, sector_display,
+                                sector_group)
+from planner.ui.merge import describe_changes
+from planner.ui.panels import (CLICK_OBJECTS, TABLE_ROWS_PER_PAGE, VIOLATIONS_PER_PAGE,
+                               clicked_sector, page_of, phase_rows, starting_plan,
+                               violation_groups, violation_summary)
+from planner.ui.state import Env
+from planner.ui.view import view_of
 
 st.set_page_config(page_title="Withdrawal-Zone Planner", layout="wide")
+POLL_SECONDS = 3
 
 
 @st.cache_resource(show_spinner="Loading scenario ...")
 def cached_scenario(path: str | None):
-    scenario = load_scenario(path)
-    return scenario, sector_table(scenario), scenario_increments(scenario)
+    return load_scenario(path)
 
 
 @st.cache_resource
-def plan_store(folder: str | None):
+def cached_store(folder: str | None):
     return PlanStore(folder)
 
 
-@st.cache_resource(show_spinner="Measuring the new sectors ...")
-def recut_table(key: str, _scenario, _sectors):
-    return sector_table(_scenario, _sectors)
+@st.cache_resource
+def cached_tables(folder: str | None, path: str | None):
+    return Tables(cached_store(folder), cached_scenario(path))
 
 
+@st.cache_resource
+def cached_increments(path: str | None, source: str | None, _scenario):
+    return scenario_increments(_scenario)
+
+
+SCENARIO = os.environ.get("PLANNER_SCENARIO") or None
+WORKSPACE = os.environ.get("PLANNER_WORKSPACE") or None
 try:
-    scenario, table, increments = cached_scenario(os.environ.get("PLANNER_SCENARIO") or None)
+    scenario = cached_scenario(SCENARIO)
+    store = cached_store(WORKSPACE)
 except InputError as exc:
-    st.error(f"The scenario cannot be loaded:\n\n{exc}")
+    st.error(f"The scenario or the plan store cannot be opened:\n\n{exc}")
     st.stop()
-
-try:
-    store = plan_store(os.environ.get("PLANNER_WORKSPACE") or None)
-except InputError as exc:
-    st.error(f"The plan store cannot be opened:\n\n{exc}")
-    st.stop()
-state = st.session_state
-if "session" not in state:  # a new tab, or after a restart: the latest revision of the last plan
-    state.session = open_session(store, scenario.name, starting_plan(scenario, table))
-    state.conflict = None
-    state.selected, state.last_click, state.solved = None, None, None
-    state.sectors, state.sectors_key, state.recut_error = None, "", None
-    state.custom = None
-if state.custom is not None:  # this session replaced a layer
-    scenario, table, increments = state.custom
-if state.sectors is not None:
-    table = recut_table(state.sectors_key, scenario, state.sectors)
+tables = cached_tables(WORKSPACE, SCENARIO)
+ss = st.session_state
+env = Env(store, scenario, author=ss.get("author", ""), scenario_for=tables.scenario,
+          table_for=tables.table)
+if "app" not in ss:  # a new tab, or after a restart: the latest revision of the last plan
+    base = tables.table(Working(Plan({}), default_settings(scenario)))
+    ss.app = actions.open_plan(env, fallback=starting_plan(scenario, base))
 
 
-def save(history, message):
-    """Autosave: the new present becomes a revision, unless someone saved since ours."""
-    try:
-        state.session = commit(store, state.session, history, author=state.get("author", ""),
-                               message=message)
-        state.conflict = None
-    except StaleRevision as exc:
-        state.conflict = str(exc)
-    except InputError as exc:
-        state.conflict = f"Not saved: {exc}"
-    forget_panel_widgets()
+# --- callbacks: each runs one action with the value its widget holds ---------------------
+def act(action, *args, **kw):
+    ss.app = action(ss.app, env, *args, **kw)
 
 
-def forget_panel_widgets():
-    """Let the side panel show the plan again, not the choice that was not saved."""
-    for key in [k for k in state if str(k).startswith(("lead|", "troops|", "lock|"))]:
-        del state[key]
+def act_on(key, action, *args):
+    """An action taking the value of widget ``key`` as its last argument."""
+    ss.app = action(ss.app, env, *args, ss[key])
 
 
-def push(plan, message="edit"):
-    save(state.session.history.push(plan), message)
+def act_key(key, action):
+    """A button's action taking the value of another widget ``key``."""
+    if ss.get(key):
+        ss.app = action(ss.app, env, ss[key])
+
+
+def plain(action):
+    """An action that needs neither the store nor a widget value (discard, dismiss)."""
+    ss.app = action(ss.app)
+
+
+def view_on(key, action):
+    ss.app = action(ss.app, ss[key])
+
+
+def edit_lead(key, phase, sector):
+    lead = ss[key]
+    ss.app = actions.edit_lead(ss.app, env, phase, sector, None if lead == "(none)" else lead)
+
+
+def recut(count_key, phase):
+    ss.app = actions.recut(ss.app, env, phase, ss[count_key], ss.get("balance", "population"))
+
+
+def choose_sector(sector):
+    ss.app = actions.select(ss.app, sector)
+
+
+def edit_table(key, phase, sectors):
+    edited = ss[key].get("edited_rows", {})
+    rows = {sectors[int(i)]: cells for i, cells in edited.items()}
+    ss.app = actions.edit_sectors(ss.app, env, phase, rows)
+
+
+def upload(key, action, *args):
+    file = ss[key]
+    if file is not None:
+        ss.app = action(ss.app, env, *args, file.name, file.getvalue())
+
+
+def resolve(keys):
+    items = ss.app.conflict.items
+    choices = {item.unit: ("mine" if str(ss.get(k, "")).startswith("mine") else
+                           "theirs" if ss.get(k) else None) for item, k in zip(items, keys)}
+    ss.app = actions.resolve_conflict(ss.app, env, {u: c for u, c in choices.items() if c})
+
+
+def optimize():
+    with st.spinner("Optimizing ..."):
+        ss.app = actions.optimize(ss.app, env, least_change=ss.get("least_change", True))
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def watch_store():
+    """Notice a revision saved by another planner within a few seconds."""
+    fresh = actions.refresh(ss.app, env)
+    if fresh is not ss.app:
+        ss.app = fresh
+        st.rerun()
+
+
+# --- the page -------------------------------------------------------------------------------
+app = ss.app
+view = view_of(app, env)
+scenario, table, plan, settings = view.scenario, view.table, view.plan, view.settings
+e = app.epoch
+codes = view.codes
+phase = app.phase
+open_sectors = view.open_in(phase)
+watch_store()
+
+st.title("Withdrawal-Zone Planner")
+st.caption(scenario.name)
+
+with st.sidebar:
+    st.selectbox("Phase", scenario.phase_numbers, index=scenario.phase_numbers.index(phase),
+                 key=f"phase|{e}", format_func=scenario.phase_label,
+                 on_change=view_on, args=(f"phase|{e}", actions.set_phase))
+    mandates = list(scenario.mandates)
+    st.radio("Mandate", mandates, index=mandates.index(settings.mandate), key=f"mandate|{e}",
+             format_func=lambda k: scenario.mandates[k].label,
+             on_change=act_on, args=(f"mandate|{e}", actions.set_mandate))
+    st.multiselect("Contingents in the force (what-if)", codes, default=list(settings.force),
+                   key=f"force|{e}", on_change=act_on, args=(f"force|{e}", actions.set_force))
+    st.checkbox("Stakeholder vetoes apply", value=bool(settings.vetoes), key=f"vetoes|{e}",
+                disabled=not scenario.vetoes,
+                on_change=act_on, args=(f"vetoes|{e}", actions.set_vetoes))
+    with st.expander("Sectors"):
+        shown_count = int((table.sectors["phase"] == phase).sum())
+        st.number_input("Sectors in this phase", min_value=1, value=shown_count,
+                        key=f"count|{phase}|{e}")
+        st.radio("Balance by", ["population", "area"], horizontal=True, key="balance")
+        st.button("Re-cut this phase's sectors", key=f"recut|{e}", on_click=recut,
+                  args=(f"count|{phase}|{e}", phase))
+        st.caption("Assignments in the re-cut sectors are cleared (undo brings them back).")
+    left, right = st.columns(2)
+    left.button("Undo", key=f"undo|{e}", on_click=act, args=(actions.undo,),
+                disabled=not app.past, width="stretch")
+    right.button("Redo", key=f"redo|{e}", on_click=act, args=(actions.redo,),
+                 disabled=not app.future, width="stretch")
+    with st.expander(f"Plan '{app.name}', revision {app.revision}"):
+        st.text_input("Your name (shown in the history)", key="author")
+        names = store.names(scenario.name)
+        st.selectbox("Open a saved plan", names, key=f"open_name|{e}",
+                     index=names.index(app.name) if app.name in names else 0)
+        st.button("Open", key=f"open|{e}", on_click=act_key,
+                  args=(f"open_name|{e}", actions.open_named))
+        st.text_input("Save as a new plan named", key=f"save_as|{e}")
+        st.button("Save as", key=f"save_as_button|{e}", on_click=act_key,
+                  args=(f"save_as|{e}", actions.save_as))
+        st.caption("Every change is saved as a revision. Restore any of the latest:")
+        for r in reversed(store.history(app.name, 10)):
+            st.button(f"{r.number}: {r.message} ({r.time}{', ' + r.author if r.author else ''})",
+                      key=f"restore|{r.number}|{e}", disabled=r.number == app.revision,
+                      on_click=act, args=(actions.restore, r.number))
+    st.checkbox("Least change from the current plan", value=True, key="least_change")
+    st.button("Optimize", type="primary", width="stretch", key=f"optimize|{e}",
+              on_click=optimize)
+    st.download_button("Plan (GeoJSON)", lambda: export_geojson(view), on_click="ignore",
+                       file_name="plan.geojson", mime="application/geo+json")
+    st.download_button("Assignments (CSV)", lambda: export_csv(view), on_click="ignore",
+                       file_name="plan.csv", mime="text/csv")
+    st.download_button("All layers (GeoPackage)", lambda: export_gpkg(view), on_click="ignore",
+                       file_name="planner.gpkg", mime="application/geopackage+sqlite3")
+    st.download_button("Briefing map (PNG)", lambda: export_png(view, phase), on_click="ignore",
+                       file_name=f"phase-{phase}.png", mime="image/png")
+    with st.expander("Replace a layer"):
+        layer = st.selectbox("Layer", ["population", "places", "borders", "held", "territory",
+                                       "sectors"], key="replace_layer")
+        st.file_uploader("GeoJSON, GeoPackage, zipped Shapefile or KML",
+                         type=["geojson", "json", "gpkg", "zip", "kml"], key=f"layer_upload|{e}",
+                         on_change=upload, args=(f"layer_upload|{e}", actions.replace_layer,
+                                                 layer))
+    st.file_uploader("Import a plan (GeoJSON or CSV)", type=["geojson", "json", "csv"],
+                     key=f"upload|{e}", on_change=upload,
+                     args=(f"upload|{e}", actions.import_file))
+
+if app.error:
+    st.error(app.error)
+if app.notice:
+    st.info(app.notice)
+if app.conflict:
+    c = app.conflict
+    who = c.theirs_author or "another planner"
+    st.warning(f"Your change ({c.message}) was not saved: {who} saved revision "
+               f"{c.theirs_revision} meanwhile and changed the same things. The page shows "
+               f"their plan; choose, for each, whose value to keep. Nothing is applied until "
+               f"you choose.")
+    keys = [f"conflict|{i}|{e}" for i in range(len(c.items))]
+    for item, key in zip(c.items, keys):
+        st.radio(item.label, [f"mine: {item.mine}", f"theirs: {item.theirs}"], index=None,
+                 key=key, horizontal=True)
+    left, right = st.columns(2)
+    left.button("Apply my choices", key=f"resolve|{e}", on_click=resolve, args=(keys,),
+                type="primary")
+    right.button("Drop my change", key=f"dismiss|{e}",
+                 on_click=plain, args=(actions.dismiss_conflict,))
+
+totals = view.report.totals()
+st.markdown(f"**{totals['hard']} hard** and **{totals['soft']} soft** violations under "
+            f"{html.escape(view.mandate.label)}.")
+if app.proposal is not None:
+    p = app.proposal
+    r = p.result
+    if not app.current(p):
+        st.warning("The optimizer's result is out of date: the plan or its settings changed "
+                   "since. Optimize again.")
+        st.button("Discard", key=f"discard|{e}",
+                  on_click=plain, args=(actions.discard_proposal,))
+    elif r.plan is not None:
+        changes = [c for c in describe_changes(app.work, app.work.with_plan(r.plan))]
+        st.info(f"Optimizer: {r.status}, gap {r.gap:.1%}, {r.seconds:.1f} s. It changes "
+                f"{len(changes)} sector-phases:\n\n" + "\n".join(f"- {html.escape(c)}"
+                                                               for c in changes[:30]))
+        left, right = st.columns(2)
+        left.button("Apply", key=f"apply|{e}", type="primary", on_click=act,
+                    args=(actions.apply_proposal,))
+        right.button("Discard", key=f"discard|{e}",
+                     on_click=plain, args=(actions.discard_proposal,))
+    else:
+        st.error(f"Optimizer: {r.status} after {r.seconds:.1f} s. "
+                 + (r.explanation.text() if r.explanation else ""))
+        st.button("Dismiss", key=f"discard|{e}",
+                  on_click=plain, args=(actions.discard_proposal,))
+elif app.solved is not None:
+    r = app.solved.result
+    if app.current(app.solved):
+        st.success(f"Optimizer: {r.status}, gap {r.gap:.1%}, {r.seconds:.1f} s.")
+    else:
+        st.caption("The last optimizer result is out of date: the plan changed since.")
+
+map_col, panel = st.columns([3, 2])
+with map_col:
+    shown = sector_display(table.sectors, phase, plan, view.report, view.requirements)
+    held = scenario.layers.held[scenario.layers.held["phase"] == phase]
+    increments = cached_increments(SCENARIO, app.work.source, scenario)
+    fmap = build_map(scenario, phase, increments=increments, held=held, layer_control=False)
+    clicked = st_folium(fmap, key="map", height=560, use_container_width=True,
+                        returned_objects=CLICK_OBJECTS,
+                        feature_group_to_add=sector_group(scenario, shown),
+                        layer_control=layer_switcher())
+    click = clicked_sector(clicked, open_sectors)
+    if click and clicked != ss.get("last_click"):
+        ss.last_click = clicked
+        ss.app = app = actions.select(app, click)
+        e = app.epoch
+
+with panel:
+    legend = legend_entries(scenario, {a.lead for a in plan.phase(phase) if a.lead})
+    st.markdown(" ".join(f'<span style="background:{colour};padding:0 .6em">&nbsp;</span> '
+                         f"{html.escape(code)} ({html.escape(name)})"
+                         for code, name, colour in legend), unsafe_allow_html=True)
+    sector = app.selected if app.selected in open_sectors else (
+        open_sectors[0] if open_sectors else None)
+    if open_sectors:
+        st.selectbox("Sector", open_sectors, index=open_sectors.index(sector),
+                     key=f"selected|{e}", on_change=view_on,
+                     args=(f"selected|{e}", actions.select))
+    if sector:
+        a = plan.get(phase, sector)
+        need = view.requirements[(phase, sector)]
+        locked = app.locked(phase, sector)
+        st.caption(f"needs {need.troops:,} troops; tasks: {', '.join(sorted(need.tasks))}"
+                   + ("; locked: unlock it to edit" if locked else ""))
+        options = ["(none)"] + codes
+        st.selectbox("Lead nation", options, index=options.index(a.lead or "(none)"),
+                     key=f"lead|{phase}|{sector}|{e}", disabled=locked,
+                     on_change=edit_lead, args=(f"lead|{phase}|{sector}|{e}", phase, sector))
+        for code in codes:
+            key = f"troops|{phase}|{sector}|{code}|{e}"
+            st.number_input(f"{code} troops", min_value=0, step=scenario.unit_of(code),
+                            value=int(a.troops.get(code, 0)), key=key, disabled=locked,
+                            on_change=act_on, args=(key, actions.edit_troops, phase, sector,
+                                                    code))
+        st.checkbox("Lock this sector (the optimizer keeps it)", value=locked,
+                    key=f"lock|{phase}|{sector}|{e}", on_change=act_on,
+                    args=(f"lock|{phase}|{sector}|{e}", actions.set_lock, phase, sector))
 
 
 def paged(items, per_page, what, key):
@@ -105,239 +329,34 @@ def paged(items, per_page, what, key):
     return page_of(items, page, per_page)[0]
 
 
-def switch(session):
-    state.session, state.conflict, state.solved = session, None, None
-    forget_panel_widgets()
-
-
-def apply_edit(phase, sector, codes):
-    lead = state[f"lead|{phase}|{sector}"]
-    troops = {c: int(state[f"troops|{phase}|{sector}|{c}"]) for c in codes}
-    push(edit_sector(state.session.history.present, phase, sector,
-                     None if lead == "(none)" else lead, troops), f"edit {sector} (phase {phase})")
-
-
-def toggle_lock(phase, sector):
-    plan = state.session.history.present
-    locked = state[f"lock|{phase}|{sector}"]
-    push(plan.with_pin(phase, sector) if locked else plan.without_pin(phase, sector))
-
-
-def select(sector):
-    state.selected = sector
-
-
-def recut(phase, sectors, count, balance):
-    """Cut the phase's sectors again; their old assignments go, the history starts anew."""
-    old = sectors[sectors["phase"] == phase]["sector_id"].tolist()
-    try:
-        state.sectors = regenerate_sectors(scenario, sectors, phase, int(count), balance=balance)
-    except (InputError, PartitionError) as exc:
-        state.recut_error = str(exc)
-        return
-    state.recut_error = None
-    state.sectors_key += f"|{phase}:{count}:{balance}"
-    save(History(plan_without_sectors(state.session.history.present, old)),
-         f"re-cut phase {phase} into {count} sectors")
-    state.selected = None
-
-
-def optimize(mandate, force, vetoes, least_change):
-    plan = state.session.history.present
-    with st.spinner("Optimizing ..."):
-        result = solve(scenario, mandate, pins=dict(plan.pins), table=table, time_limit_s=10,
-                       reference=plan if least_change else None, contingents=force, vetoes=vetoes)
-    state.solved = result
-    if result.plan is not None:
-        push(result.plan, f"optimized ({result.status})")
-
-
-st.title("Withdrawal-Zone Planner")
-st.caption(scenario.name)
-
-codes = [c.code for c in scenario.contingents]
-with st.sidebar:
-    phase = st.selectbox("Phase", scenario.phase_numbers, key="phase",
-                         format_func=lambda p: next(x.label for x in scenario.phases if x.phase == p))
-    mandate = st.radio("Mandate", list(scenario.mandates), key="mandate",
-                       format_func=lambda k: scenario.mandates[k].label)
-    in_force = st.multiselect("Contingents in the force (what-if)", codes, default=codes,
-                              key="in_force")
-    vetoes_on = st.checkbox("Stakeholder vetoes apply", value=True, key="vetoes_on")
-    with st.expander("Sectors"):
-        shown_count = int((table.sectors["phase"] == phase).sum())
-        count = st.number_input("Sectors in this phase", min_value=1, value=shown_count,
-                                key=f"count|{phase}|{state.sectors_key}")
-        balance = st.radio("Balance by", ["population", "area"], horizontal=True, key="balance")
-        st.button("Re-cut this phase's sectors", on_click=recut,
-                  args=(phase, table.sectors, count, balance))
-        st.caption("Assignments in the re-cut sectors are cleared; undo history restarts.")
-        if state.recut_error:
-            st.error(state.recut_error)
-    left, right = st.columns(2)
-    history = state.session.history
-    left.button("Undo", on_click=save, args=(history.undo(), "undo"),
-                disabled=not history.past, width="stretch")
-    right.button("Redo", on_click=save, args=(history.redo(), "redo"),
-                 disabled=not history.future, width="stretch")
-    with st.expander(f"Plan '{state.session.name}', revision {state.session.revision}"):
-        st.text_input("Your name (shown in the history)", key="author")
-        names = store.names(scenario.name)
-        st.selectbox("Open a saved plan", names, index=names.index(state.session.name)
-                              if state.session.name in names else 0, key="open_name")
-        st.button("Open", on_click=lambda: switch(open_session(
-            store, scenario.name, state.session.history.present, name=state.open_name)))
-        new_name = st.text_input("Save as a new plan named", key="save_as_name")
-        if st.button("Save as") and new_name:
-            try:
-                switch(save_as(store, state.session, new_name, scenario.name,
-                               state.get("author", "")))
-                st.rerun()
-            except (StaleRevision, InputError) as exc:
-                st.error(f"Not saved: a plan named '{new_name}' exists or the name is not "
-                         f"allowed ({exc})")
-        st.caption("Every change is saved as a revision. Restore any of the latest:")
-        for r in reversed(store.history(state.session.name, 10)):
-            st.button(f"{r.number}: {r.message} ({r.time}{', ' + r.author if r.author else ''})",
-                      key=f"restore|{r.number}", disabled=r.number == state.session.revision,
-                      on_click=push, args=(r.plan, f"restored revision {r.number}"))
-
-force = [c for c in scenario.contingents if c.code in in_force]
-vetoes = scenario.vetoes if vetoes_on else ()
-plan = state.session.history.present
-report = check(plan, scenario, mandate, table=table, contingents=force, vetoes=vetoes)
-requirements = table.requirements(scenario.mandates[mandate])
-open_sectors = table.open_in(phase)
-
-with st.sidebar:
-    least = st.checkbox("Least change from the current plan", value=True, key="least_change")
-    st.button("Optimize", type="primary", width="stretch",
-              on_click=optimize, args=(mandate, force, vetoes, least))
-    st.download_button("Plan (GeoJSON)", lambda: export_geojson(plan, table, report, requirements,
-                                                                mandate, codes),
-                       file_name="plan.geojson", mime="application/geo+json")
-    st.download_button("Assignments (CSV)", lambda: export_csv(plan, table),
-                       file_name="plan.csv", mime="text/csv")
-    st.download_button("All layers (GeoPackage)",
-                       lambda: export_gpkg(scenario, plan, table, report, requirements, mandate),
-                       file_name="planner.gpkg", mime="application/geopackage+sqlite3")
-    st.download_button("Briefing map (PNG)", lambda: export_png(scenario, plan, table, phase, report),
-                       file_name=f"phase-{phase}.png", mime="image/png")
-    with st.expander("Replace a layer"):
-        layer = st.selectbox("Layer", ["population", "places", "borders", "held", "territory",
-                                       "sectors"], key="replace_layer")
-        layer_file = st.file_uploader("GeoJSON, GeoPackage, zipped Shapefile or KML",
-                                      type=["geojson", "json", "gpkg", "zip", "kml"],
-                                      key="layer_upload")
-        if layer_file is not None and state.get("replaced") != layer_file.file_id:
-            state.replaced = layer_file.file_id
-            try:
-                with tempfile.TemporaryDirectory() as tmp:
-                    new = scenario_with_layer(scenario, layer, layer_file.name,
-                                              layer_file.getvalue(), tmp)
-                new_table = sector_table(new)
-                state.custom = (new, new_table, scenario_increments(new))
-                state.sectors, state.sectors_key = None, ""
-                save(History(plan_without_sectors(state.session.history.present,
-                                                  set(table.ids) - set(new_table.ids))),
-                     f"replaced the {layer} layer")
-                st.rerun()
-            except InputError as exc:
-                st.error(f"Nothing was replaced:\n\n{exc}")
-    upload = st.file_uploader("Import a plan (GeoJSON or CSV)", type=["geojson", "json", "csv"],
-                              key="upload")
-    if upload is not None and state.get("imported") != upload.file_id:
-        state.imported = upload.file_id
-        try:
-            push(import_plan(upload.name, upload.getvalue(), table, codes),
-                 f"imported {upload.name}")
-            st.success(f"Imported {upload.name}.")
-        except InputError as exc:
-            st.error(f"Nothing was imported:\n\n{exc}")
-
-if state.conflict:
-    st.warning(state.conflict)
-    st.button("Reload the latest revision", type="primary",
-              on_click=lambda: switch(reload(store, state.session)))
-totals = report.totals()
-st.markdown(f"**{totals['hard']} hard** and **{totals['soft']} soft** violations under "
-            f"{html.escape(scenario.mandates[mandate].label)}.")
-if state.solved is not None:
-    r = state.solved
-    if r.plan is not None:
-        st.success(f"Optimizer: {r.status}, gap {r.gap:.1%}, {r.seconds:.1f} s.")
-    else:
-        st.error(f"Optimizer: {r.status} after {r.seconds:.1f} s. "
-                 + (r.explanation.text() if r.explanation else ""))
-
-map_col, panel = st.columns([3, 2])
-with map_col:
-    shown = sector_display(table.sectors, phase, plan, report, requirements)
-    held = scenario.layers.held[scenario.layers.held["phase"] == phase]
-    fmap = build_map(scenario, phase, increments=increments, held=held, layer_control=False)
-    clicked = st_folium(fmap, key="map", height=560, use_container_width=True,
-                        returned_objects=CLICK_OBJECTS,
-                        feature_group_to_add=sector_group(scenario, shown),
-                        layer_control=layer_switcher())
-    click = clicked_sector(clicked, open_sectors)
-    if click and clicked != state.last_click:
-        state.last_click, state.selected = clicked, click
-
-with panel:
-    legend = legend_entries(scenario, {a.lead for a in plan.phase(phase) if a.lead})
-    st.markdown(" ".join(f'<span style="background:{colour};padding:0 .6em">&nbsp;</span> '
-                         f"{html.escape(code)} ({html.escape(name)})"
-                         for code, name, colour in legend), unsafe_allow_html=True)
-    if state.selected not in open_sectors:
-        state.selected = open_sectors[0] if open_sectors else None
-    sector = st.selectbox("Sector", open_sectors, key="selected")
-    if sector:
-        a = plan.get(phase, sector)
-        need = requirements[(phase, sector)]
-        st.caption(f"needs {need.troops:,} troops; tasks: {', '.join(sorted(need.tasks))}")
-        options = ["(none)"] + codes
-        st.selectbox("Lead nation", options, index=options.index(a.lead or "(none)"),
-                     key=f"lead|{phase}|{sector}", on_change=apply_edit,
-                     args=(phase, sector, codes))
-        for code in codes:
-            st.number_input(f"{code} troops", min_value=0, step=scenario.troop_unit,
-                            value=int(a.troops.get(code, 0)), key=f"troops|{phase}|{sector}|{code}",
-                            on_change=apply_edit, args=(phase, sector, codes))
-        st.checkbox("Lock this sector (the optimizer keeps it)", value=(phase, sector) in plan.pins,
-                    key=f"lock|{phase}|{sector}", on_change=toggle_lock, args=(phase, sector))
-
 st.subheader("Violations")
-for severity, items in violation_groups(report, phase).items():
+for severity, items in violation_groups(view.report, phase).items():
     st.markdown(f"**{severity.capitalize()}** ({len(items)}): " + ", ".join(
         f"{html.escape(rule)} ({html.escape(kind)}) {n}" for rule, kind, n in violation_summary(items)))
     for i, v in enumerate(paged(items, VIOLATIONS_PER_PAGE, f"{severity} violations",
                                 f"page|{severity}")):
         label = f"{v.rule_id}: {v.message}"
         if v.sector:
-            st.button(label, key=f"v|{severity}|{i}", on_click=select, args=(v.sector,))
+            st.button(label, key=f"v|{severity}|{i}|{e}", on_click=choose_sector,
+                      args=(v.sector,))
         else:
             st.markdown(f"- {html.escape(label)}")
 
 st.subheader("Assignments")
 st.caption("Edit leads and troops for many sectors at once; every change is validated and "
-           "checked like any other edit.")
-rows = phase_rows(plan, phase, paged(open_sectors, TABLE_ROWS_PER_PAGE,
-                                    f"the table ({TABLE_ROWS_PER_PAGE} sectors each)",
-                                    f"table_page|{phase}"), codes, requirements)
-table_page = state.get(f"table_page|{phase}", 1)
-edited = st.data_editor(
-    pd.DataFrame(rows), hide_index=True, width="stretch", disabled=["sector", "required"],
-    key=f"table|{phase}|{table_page}|{state.session.revision}",
+           "checked like any other edit. Locked sectors cannot be edited here.")
+page_sectors = paged(open_sectors, TABLE_ROWS_PER_PAGE,
+                     f"the table ({TABLE_ROWS_PER_PAGE} sectors each)", f"table_page|{phase}")
+rows = phase_rows(plan, phase, page_sectors, codes, view.requirements)
+table_key = f"table|{phase}|{e}"
+st.data_editor(
+    pd.DataFrame(rows), hide_index=True, width="stretch", key=table_key,
+    disabled=["sector", "required", "locked"],
+    on_change=edit_table, args=(table_key, phase, page_sectors),
     column_config={"lead": st.column_config.SelectboxColumn("lead", options=[""] + codes),
-                   **{c: st.column_config.NumberColumn(c, min_value=0, step=scenario.troop_unit)
+                   **{c: st.column_config.NumberColumn(c, min_value=0,
+                                                       step=scenario.unit_of(c))
                       for c in codes}})
-changed = edited.to_dict(orient="records")
-if changed != rows:
-    try:
-        push(plan_from_rows(plan, phase, changed, codes), f"table edit (phase {phase})")
-        st.rerun()
-    except InputError as exc:
-        st.error(f"The table was not applied:\n\n{exc}")
 
 st.divider()
 st.caption(scenario.disclaimer)

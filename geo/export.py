@@ -47,11 +47,13 @@ def _plain(value):
     return value
 
 
-def geojson_text(frame: gpd.GeoDataFrame, *, name: str | None = None) -> str:
+def geojson_text(frame: gpd.GeoDataFrame, *, name: str | None = None,
+                 members: dict | None = None) -> str:
     """Serialise ``frame`` as RFC 7946 GeoJSON text.
 
     Coordinates are WGS84 lon/lat, polygon exteriors counter-clockwise and holes clockwise,
-    no ``crs`` member. Output is byte-for-byte deterministic for the same frame.
+    no ``crs`` member. ``members`` are added as top-level foreign members (RFC 7946 6.1).
+    Output is byte-for-byte deterministic for the same frame.
     """
     wgs = project(frame, WGS84) if frame.crs is not None else frame
     geoms = shapely.orient_polygons(wgs.geometry.values, exterior_cw=False)
@@ -66,6 +68,9 @@ def geojson_text(frame: gpd.GeoDataFrame, *, name: str | None = None) -> str:
     doc = {"type": "FeatureCollection"}
     if name:
         doc["name"] = name
+    for key, value in (members or {}).items():
+        if key not in ("type", "features", "crs", "bbox", "name"):
+            doc[key] = value
     doc["features"] = features
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
 

@@ -38,3 +38,10 @@ def workspace(tmp_path, monkeypatch):
     folder = tmp_path / "workspace"
     monkeypatch.setenv("PLANNER_WORKSPACE", str(folder))
     return folder
+
+
+@pytest.fixture(scope="session")
+def mini_shared(tmp_path_factory):
+    """The mini scenario loaded once for the session (read-only use)."""
+    from planner.files.scenario_file import load_scenario
+    return load_scenario(write_scenario(tmp_path_factory.mktemp("mini") / "mini"))

@@ -3,26 +3,17 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from apppage import (click, hard_count, lead_in_table, open_app, widget)
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def open_app():
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def hard_count(at):
-    text = next(m.value for m in at.markdown if "hard** and" in m.value)
-    return int(text.split("**")[1].split()[0])
 
 
 def test_app_opens_on_the_bundled_scenario_with_its_disclaimer():
     at = open_app()
     assert at.title[0].value == "Withdrawal-Zone Planner"
     assert any("ILLUSTRATIVE" in c.value for c in at.caption)
-    assert at.selectbox(key="phase").options == ["Phase 1: yellow line", "Phase 2",
-                                                 "Phase 3: security perimeter"]
+    assert widget(at, "selectbox", "phase|").options == ["Phase 1: yellow line", "Phase 2",
+                                                         "Phase 3: security perimeter"]
     assert hard_count(at) > 0  # the example plan breaks rules
 
 
@@ -37,70 +28,83 @@ def test_app_shows_a_clear_error_for_a_broken_scenario(tmp_path, monkeypatch):
 def test_selecting_a_sector_and_changing_its_lead_updates_violations_and_undo_restores():
     at = open_app()
     before = hard_count(at)
-    at.selectbox(key="selected").select("P1-S12").run()  # TUR leads it: vetoed
-    at.selectbox(key="lead|1|P1-S12").select("IDN").run()
-    at.number_input(key="troops|1|P1-S12|TUR").set_value(0).run()
-    at.number_input(key="troops|1|P1-S12|IDN").set_value(300).run()
+    widget(at, "selectbox", "selected|").select("P1-S12").run()  # TUR leads it: vetoed
+    widget(at, "selectbox", "lead|1|P1-S12|").select("IDN").run()
+    widget(at, "number_input", "troops|1|P1-S12|TUR|").set_value(0).run()
+    widget(at, "number_input", "troops|1|P1-S12|IDN|").set_value(300).run()
     assert not at.exception
-    after = hard_count(at)
-    assert after < before
+    assert hard_count(at) < before
     assert not any("TUR in P1-S12 (phase 1)" in b.label for b in at.button)
     for _ in range(3):
-        next(b for b in at.button if b.label == "Undo").click().run()
+        click(at, "Undo")
     assert any("TUR in P1-S12 (phase 1)" in b.label for b in at.button)
     assert hard_count(at) == before
+
+
+def test_troops_that_are_not_whole_units_are_refused_and_the_box_shows_the_plan():
+    at = open_app()
+    widget(at, "selectbox", "selected|").select("P1-S12").run()
+    widget(at, "number_input", "troops|1|P1-S12|TUR|").set_value(275).run()
+    assert any("units of 50" in e.value for e in at.error)
+    assert widget(at, "number_input", "troops|1|P1-S12|TUR|").value == 300
 
 
 def test_choosing_a_violation_selects_its_sector():
     at = open_app()
     veto = next(b for b in at.button if "P1-S12" in b.label and "vetoed" in b.label)
     veto.click().run()
-    assert at.selectbox(key="selected").value == "P1-S12"
+    assert widget(at, "selectbox", "selected|").value == "P1-S12"
 
 
-def test_optimize_replaces_the_plan_with_one_that_keeps_every_hard_rule():
+def test_optimize_proposes_a_plan_that_applies_as_one_revision():
     at = open_app()
-    next(b for b in at.button if b.label == "Optimize").click().run()
+    click(at, "Optimize")
     assert not at.exception
-    assert any(s.value.startswith("Optimizer: ") and "gap" in s.value for s in at.success)
+    assert any(i.value.startswith("Optimizer: ") and "It changes" in i.value for i in at.info)
+    assert hard_count(at) > 0  # nothing applied yet
+    click(at, "Apply")
     assert hard_count(at) == 0
+    assert any(s.value.startswith("Optimizer: OPTIMAL") for s in at.success)
 
 
 def test_optimize_under_chapter_vii_explains_why_no_plan_exists():
     at = open_app()
-    at.radio(key="mandate").set_value("chapter-vii").run()
-    next(b for b in at.button if b.label == "Optimize").click().run()
+    widget(at, "radio", "mandate|").set_value("chapter-vii").run()
+    click(at, "Optimize")
     assert any("disarmament" in e.value for e in at.error)
+    widget(at, "radio", "mandate|").set_value("chapter-vi").run()
+    assert not any("disarmament" in e.value for e in at.error)  # that answer was for VII
 
 
-def test_assignment_table_lists_the_phase_sectors_with_leads_and_troops():
-    # AppTest shows st.data_editor as a read-only frame; edits are covered through
-    # planner.editing.plan_from_rows in tests/planner/test_editing.py
+def test_assignment_table_lists_the_phase_sectors_with_leads_troops_and_locks():
+    # AppTest shows st.data_editor as a read-only frame; edits go through
+    # planner.ui.actions.edit_sectors, tested in tests/planner/ui/test_actions.py
     at = open_app()
     frame = at.dataframe[0].value
     assert frame["sector"].tolist()[:2] == ["P1-S01", "P1-S02"] and len(frame) == 12
     row = frame.set_index("sector").loc["P1-S12"]
-    assert row["lead"] == "TUR" and row["TUR"] == 300
+    assert row["lead"] == "TUR" and row["TUR"] == 300 and not row["locked"]
 
 
-def test_recutting_a_phase_changes_its_sector_count_and_clears_their_assignments():
+def test_recutting_a_phase_changes_its_sector_count_and_a_reload_keeps_it():
     at = open_app()
-    at.selectbox(key="phase").select(2).run()
-    count = next(n for n in at.number_input if n.label == "Sectors in this phase")
-    count.set_value(6).run()
-    next(b for b in at.button if b.label == "Re-cut this phase's sectors").click().run()
+    widget(at, "selectbox", "phase|").select(2).run()
+    widget(at, "number_input", "count|2|").set_value(6).run()
+    click(at, "Re-cut this phase's sectors")
     assert not at.exception
-    sectors = at.selectbox(key="selected").options
+    sectors = widget(at, "selectbox", "selected|").options
     assert len([s for s in sectors if s.startswith("P2-")]) == 6
-    frame = at.dataframe[0].value
-    assert frame.set_index("sector").loc["P2-S06", "lead"] == ""
+    assert at.dataframe[0].value.set_index("sector").loc["P2-S06", "lead"] == ""
+    again = open_app()
+    widget(again, "selectbox", "phase|").select(2).run()
+    assert len([s for s in widget(again, "selectbox", "selected|").options
+                if s.startswith("P2-")]) == 6
 
 
 def test_recutting_more_sectors_than_cells_shows_the_error():
     at = open_app()
-    count = next(n for n in at.number_input if n.label == "Sectors in this phase")
-    count.set_value(100000).run()
-    next(b for b in at.button if b.label == "Re-cut this phase's sectors").click().run()
+    widget(at, "number_input", "count|1|").set_value(100000).run()
+    click(at, "Re-cut this phase's sectors")
     assert not at.exception
     assert any("cells for 100000 sectors" in e.value for e in at.error)
 
@@ -127,34 +131,38 @@ def test_a_large_phase_is_paged_in_the_violation_list_and_the_table(tmp_path, mo
 
 
 def change_lead(at, sector, lead, phase=1):
-    at.selectbox(key="selected").select(sector).run()
-    at.selectbox(key=f"lead|{phase}|{sector}").select(lead).run()
+    widget(at, "selectbox", "selected|").select(sector).run()
+    widget(at, "selectbox", f"lead|{phase}|{sector}|").select(lead).run()
     assert not at.exception, at.exception
-
-
-def lead_in_table(at, sector):
-    return at.dataframe[0].value.set_index("sector").loc[sector, "lead"]
 
 
 def test_every_edit_is_saved_and_a_new_session_finds_the_latest_revision():
     at = open_app()
     change_lead(at, "P1-S03", "EGY")
+    widget(at, "radio", "mandate|").set_value("chapter-vii").run()
     again = open_app()  # a new tab, or the app after a server restart
     assert lead_in_table(again, "P1-S03") == "EGY"
-    assert "revision 2" in " ".join(e.label for e in again.expander)
+    assert widget(again, "radio", "mandate|").value == "chapter-vii"
+    assert "revision 3" in " ".join(e.label for e in again.expander)
 
 
-def test_a_stale_session_is_refused_shown_what_changed_and_can_reload():
+def test_two_planners_on_different_sectors_are_merged_and_the_same_sector_asks():
     first, second = open_app(), open_app()  # two planners on the same plan
     change_lead(first, "P1-S03", "EGY")
-    change_lead(second, "P1-S04", "ITA")  # based on revision 1: refused
+    change_lead(second, "P1-S04", "ITA")  # based on revision 1: merged
+    assert any("merged with revision 2" in i.value for i in second.info)
+    assert lead_in_table(second, "P1-S03") == "EGY" and lead_in_table(second, "P1-S04") == "ITA"
+    change_lead(first, "P1-S05", "EGY")  # first is behind now, and...
+    change_lead(second, "P1-S05", "ITA")  # ...second changes the same sector-phase
     warning = second.warning[0].value
-    assert "was not saved" in warning and "P1-S03 (phase 1): lead" in warning
-    assert lead_in_table(second, "P1-S04") != "ITA"  # never applied silently
-    next(b for b in second.button if b.label == "Reload the latest revision").click().run()
-    assert lead_in_table(second, "P1-S03") == "EGY" and not second.warning
-    change_lead(second, "P1-S04", "ITA")  # now based on the latest: saved
-    assert lead_in_table(open_app(), "P1-S04") == "ITA"
+    assert "was not saved" in warning
+    assert lead_in_table(second, "P1-S05") == "EGY"  # never applied silently
+    widget(second, "checkbox", "vetoes|").uncheck().run()  # an unrelated change...
+    assert lead_in_table(open_app(), "P1-S05") == "EGY"  # ...does not carry the refused one
+    radio = widget(second, "radio", "conflict|0|")
+    radio.set_value(radio.options[0]).run()  # mine
+    click(second, "Apply my choices")
+    assert lead_in_table(open_app(), "P1-S05") == "ITA"
 
 
 def test_history_panel_restores_a_revision_and_undo_walks_saved_revisions():
@@ -163,20 +171,20 @@ def test_history_panel_restores_a_revision_and_undo_walks_saved_revisions():
     change_lead(at, "P1-S03", "EGY")
     change_lead(at, "P1-S03", "ITA")
     at = open_app()  # reopened: undo still walks back through the saved revisions
-    next(b for b in at.button if b.label == "Undo").click().run()
+    click(at, "Undo")
     assert lead_in_table(at, "P1-S03") == "EGY"
-    next(b for b in at.button if b.key == "restore|1").click().run()
+    next(b for b in at.button if b.key.startswith("restore|1|")).click().run()
     assert lead_in_table(at, "P1-S03") == original
-    assert any(b.label.startswith("5: restored revision 1") for b in at.button)
+    assert any(b.label.startswith("5: restore revision 1") for b in at.button)
 
 
 def test_save_as_makes_a_new_plan_that_opens_by_name():
     at = open_app()
     change_lead(at, "P1-S03", "EGY")
-    at.text_input(key="save_as_name").input("variant").run()
-    next(b for b in at.button if b.label == "Save as").click().run()
+    widget(at, "text_input", "save_as|").input("variant").run()
+    click(at, "Save as")
     assert "Plan 'variant', revision 1" in [e.label for e in at.expander]
     change_lead(at, "P1-S03", "ITA")
-    at.selectbox(key="open_name").select("main").run()
-    next(b for b in at.button if b.label == "Open").click().run()
+    widget(at, "selectbox", "open_name|").select("main").run()
+    click(at, "Open")
     assert lead_in_table(at, "P1-S03") == "EGY"

@@ -120,7 +120,7 @@ def test_failed_commands_leave_existing_outputs_untouched(tmp_path):
 
 
 def test_app_upload_paths_refuse_every_hostile_plan_and_layer(gaza, tmp_path):
-    from planner.ui.editing import import_plan, scenario_with_layer
+    from planner.ui.uploads import import_plan, scenario_with_layer
     from planner.domain.sectors import sector_table
     table, codes = sector_table(gaza), [c.code for c in gaza.contingents]
     for name in PLANS:

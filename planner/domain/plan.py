@@ -78,7 +78,10 @@ class Plan:
     pins: Mapping[Key, Pin] = field(default_factory=dict)
 
     def __post_init__(self):
-        ordered = dict(sorted(self.assignments.items()))
+        # an assignment with no lead and no troops is the same as none: drop it, so equal
+        # plans compare equal however they were read or edited
+        ordered = {k: a for k, a in sorted(self.assignments.items())
+                   if a.lead is not None or a.troops}
         object.__setattr__(self, "assignments", MappingProxyType(ordered))
         object.__setattr__(self, "pins", MappingProxyType(dict(sorted(self.pins.items()))))
 

@@ -25,8 +25,13 @@ TROOPS = re.compile(r"^troops_(?!total$|required$)(.+)$")
 
 # --- writing -------------------------------------------------------------------------------
 def plan_frame(plan: Plan, table, *, report=None, requirements=None, mandate=None,
-               nations=None) -> gpd.GeoDataFrame:
-    """The plan as a layer: one row per (phase, sector) with flat properties and geometry."""
+               nations=None, plan_name=None, revision=None) -> gpd.GeoDataFrame:
+    """The plan as a layer: one row per (phase, sector) with flat properties and geometry.
+
+    With ``nations`` (every contingent of the scenario) the columns do not depend on the
+    plan: each has its ``troops_<CODE>``, even at 0. ``mandate``, ``plan_name`` and
+    ``revision``, when given, are columns too.
+    """
     geom = dict(zip(table.sectors["sector_id"].astype(str), table.sectors.geometry.values))
     nations = sorted(set(nations or ()) | {n for a in plan for n in a.troops})
     rows = []
@@ -43,26 +48,37 @@ def plan_frame(plan: Plan, table, *, report=None, requirements=None, mandate=Non
         row["locked"] = (p, s) in plan.pins
         if mandate:
             row["mandate"] = mandate
+        if plan_name is not None:
+            row["plan_name"], row["revision"] = plan_name, revision
         rows.append(row)
     geoms = [geom[r["sector_id"]] for r in rows]
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=table.sectors.crs)
 
 
-def plan_geojson(plan: Plan, table, **kw) -> str:
-    """RFC 7946 text of :func:`plan_frame`."""
-    return geojson_text(plan_frame(plan, table, **kw), name="plan")
+def plan_geojson(plan: Plan, table, *, members: dict | None = None, **kw) -> str:
+    """RFC 7946 text of :func:`plan_frame`; ``members`` are top-level foreign members (the
+    settings the plan is made under, its name and revision)."""
+    return geojson_text(plan_frame(plan, table, **kw), name="plan", members=members)
 
 
-def plan_csv(plan: Plan, table) -> str:
-    """CSV assignments: one row per phase, sector and contingent (leads without troops too)."""
+def plan_csv(plan: Plan, table, *, mandate=None, plan_name=None, revision=None) -> str:
+    """CSV assignments: one row per phase, sector and contingent (leads without troops too);
+    a sector with nothing assigned has one row with an empty ``nation``.
+
+    With ``mandate`` (and ``plan_name``, ``revision``), every row carries them as columns.
+    """
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(CSV_COLUMNS + ["locked"])
+    extra = ([mandate] if mandate else []) + ([plan_name, revision] if plan_name else [])
+    w.writerow(CSV_COLUMNS + ["locked"] + (["mandate"] if mandate else [])
+               + (["plan_name", "revision"] if plan_name else []))
     for p, s in table.keys:
         a = plan.get(p, s)
         locked = str((p, s) in plan.pins).lower()
         for n in sorted(a.nations):
-            w.writerow([p, s, n, a.troops.get(n, 0), str(n == a.lead).lower(), locked])
+            w.writerow([p, s, n, a.troops.get(n, 0), str(n == a.lead).lower(), locked] + extra)
+        if not a.nations:  # nothing assigned: one row says so, so the file names every sector
+            w.writerow([p, s, "", 0, "false", locked] + extra)
     return out.getvalue()
 
 
@@ -211,6 +227,11 @@ def read_plan_csv(path, table, known_nations) -> Plan:
         if key is None:
             continue
         nation = (rec["nation"] or "").strip()
+        if not nation and (rec["troops"] or "").strip() in ("", "0"):
+            rows.leads.setdefault(key, None)  # a sector with nothing assigned
+            if (rec.get("locked") or "").strip().lower() in ("true", "1", "yes"):
+                rows.locked.add(key)
+            continue
         rows.troop(i, sid, key, nation, (rec["troops"] or "").strip())
         flag = (rec["lead"] or "").strip().lower()
         if flag not in ("true", "false", "1", "0", "yes", "no", ""):
@@ -222,6 +243,15 @@ def read_plan_csv(path, table, known_nations) -> Plan:
         if (rec.get("locked") or "").strip().lower() in ("true", "1", "yes"):
             rows.locked.add(key)
     return rows.plan()
+
+
+def plan_members(path) -> dict:
+    """The top-level foreign members of a plan GeoJSON (``settings``, ``plan``, ...), or {}
+    for a CSV file. The file must already have been read by :func:`read_plan`."""
+    if str(path).lower().endswith(".csv"):
+        return {}
+    doc = _load_json(path)
+    return {k: v for k, v in doc.items() if k not in ("type", "features", "name", "bbox")}
 
 
 def read_plan(path, table, known_nations) -> Plan:

@@ -8,7 +8,12 @@ moment leaves a database that opens with every acknowledged revision in it.
 Revisions are never changed or deleted. A save names the revision it was based on; when
 another session has saved since, the save is refused with :class:`StaleRevision`, which
 says what the other session changed, and nothing is written: two planners on one plan never
-overwrite each other silently.
+overwrite each other silently (the app then merges, see :mod:`planner.ui.merge`).
+
+A revision holds the whole working state (:class:`planner.domain.working.Working`): the
+assignments and locks, the settings (mandate, force, vetoes) and the phases whose sectors
+were re-cut. Re-cut sector geometry is kept once per content hash in its own table, so a
+thousand revisions over the same cut store it once.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from pathlib import Path
 
 from geo.errors import InputError, problem
 from planner.domain.plan import Assignment, Pin, Plan
+from planner.domain.working import Working, settings_from
 
 DEFAULT_WORKSPACE = "workspace"
 FILE_NAME = "plans.sqlite"
@@ -40,6 +46,7 @@ CREATE TABLE IF NOT EXISTS revisions (
 );
 CREATE TABLE IF NOT EXISTS plans (name TEXT PRIMARY KEY, scope TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cuts (hash TEXT PRIMARY KEY, body TEXT NOT NULL);
 """
 
 
@@ -63,6 +70,26 @@ class Revision:
             raise InputError(problem("<plan store>", f"revision {self.number} cannot be read "
                                      f"({exc})", feature_id=self.plan_name, field="body"))
 
+    @cached_property
+    def settings(self) -> dict | None:
+        """The settings saved with the plan (mandate, force, vetoes), or None for a revision
+        saved as a bare plan (read them with :func:`planner.domain.working.settings_from`)."""
+        return json.loads(self.body).get("settings")
+
+    @cached_property
+    def cuts(self) -> dict[int, str]:
+        """``{phase: hash}`` of the re-cut phases (see :meth:`PlanStore.cut`)."""
+        return {int(p): h for p, h in (json.loads(self.body).get("cuts") or {}).items()}
+
+    @cached_property
+    def source(self) -> str | None:
+        """Hash of the scenario copy the revision was made over (None: the scenario itself)."""
+        return json.loads(self.body).get("source")
+
+    def working(self, scenario) -> Working:
+        """The whole working state, settings resolved against ``scenario``."""
+        return Working(self.plan, settings_from(self.settings, scenario), self.cuts, self.source)
+
     def label(self) -> str:
         who = f" by {self.author}" if self.author else ""
         return f"revision {self.number} ({self.time}{who}): {self.message or '(no message)'}"
@@ -80,14 +107,31 @@ class StaleRevision(Exception):
                          f"{shown or 'nothing in the assignments'}")
 
 
-def plan_to_json(plan: Plan) -> str:
-    """A plan as compact, canonical JSON (sorted; the same plan gives the same text)."""
+def _plan_doc(plan: Plan) -> dict:
     rows = [[a.phase, a.sector_id, a.lead, dict(a.troops)]
             for a in sorted(plan, key=lambda a: a.key)]
     pins = [[p, s, pin.lead, None if pin.troops is None else dict(pin.troops)]
             for (p, s), pin in sorted(plan.pins.items())]
-    return json.dumps({"assignments": rows, "pins": pins}, sort_keys=True,
-                      separators=(",", ":"), allow_nan=False)
+    return {"assignments": rows, "pins": pins}
+
+
+def _canonical(doc: dict) -> str:
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def plan_to_json(plan: Plan) -> str:
+    """A plan as compact, canonical JSON (sorted; the same plan gives the same text)."""
+    return _canonical(_plan_doc(plan))
+
+
+def working_to_json(work: Working) -> str:
+    """A whole working state as canonical JSON: the plan, its settings and re-cut phases."""
+    doc = _plan_doc(work.plan)
+    doc["settings"] = work.settings.as_dict()
+    doc["cuts"] = {str(p): h for p, h in work.cuts.items()}
+    if work.source:
+        doc["source"] = work.source
+    return _canonical(doc)
 
 
 def plan_from_json(text: str) -> Plan:
@@ -215,9 +259,12 @@ class PlanStore:
         finally:
             db.close()
 
-    def save(self, name: str, plan: Plan, *, base: int | None, author: str = "",
+    def save(self, name: str, plan: Plan | Working, *, base: int | None, author: str = "",
              message: str = "", scope: str = "") -> Revision:
         """Append a revision to plan ``name`` (created, in ``scope``, when ``base`` is None).
+
+        ``plan`` is a bare :class:`Plan` or a whole :class:`Working` state (with settings and
+        re-cut phases, whose geometry must be stored first with :meth:`put_cut`).
 
         Raises
         ------
@@ -228,7 +275,7 @@ class PlanStore:
             For a bad name.
         """
         name = _check_name(name)
-        body = plan_to_json(plan)
+        body = working_to_json(plan) if isinstance(plan, Working) else plan_to_json(plan)
         time = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
         db = self._connect()
         try:
@@ -253,8 +300,30 @@ class PlanStore:
         finally:
             db.close()
         saved = Revision(name, number, base, time, author, message, body)
-        saved.__dict__["plan"] = plan  # already at hand
+        saved.__dict__["plan"] = plan.plan if isinstance(plan, Working) else plan  # at hand
         return saved
+
+    def put_cut(self, body: str) -> str:
+        """Keep a re-cut phase's sector geometry (text, see :mod:`planner.ui.cuts`) once;
+        return its content hash."""
+        import hashlib
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+        db = self._connect()
+        try:
+            db.execute("INSERT OR IGNORE INTO cuts VALUES (?, ?)", (digest, body))
+        except sqlite3.DatabaseError as exc:
+            raise InputError(problem(self.path, f"the plan store cannot be written ({exc})"))
+        finally:
+            db.close()
+        return digest
+
+    def cut(self, digest: str) -> str:
+        """The geometry text :meth:`put_cut` kept under ``digest``."""
+        rows = self._query("SELECT body FROM cuts WHERE hash = ?", (digest,))
+        if not rows:
+            raise InputError(problem(self.path, "a revision names re-cut sectors the store does "
+                                     "not hold", field="cuts", value=digest))
+        return rows[0][0]
 
     def integrity(self) -> str:
         """SQLite's own check of the file: ``"ok"`` when sound."""

@@ -54,8 +54,10 @@ def test_csv_export_then_import_is_the_identity(table, tmp_path):
 def test_csv_has_one_row_per_phase_sector_and_contingent(table):
     plan = Plan.from_assignments([Assignment(1, "P1-S01", "IDN", {"IDN": 200, "PAK": 100})])
     lines = plan_csv(plan, table).splitlines()
-    assert lines == ["phase,sector_id,nation,troops,lead,locked",
-                     "1,P1-S01,IDN,200,true,false", "1,P1-S01,PAK,100,false,false"]
+    assert lines[:4] == ["phase,sector_id,nation,troops,lead,locked",
+                         "1,P1-S01,IDN,200,true,false", "1,P1-S01,PAK,100,false,false",
+                         "1,P1-S02,,0,false,false"]  # nothing assigned: one row says so
+    assert len(lines) == 1 + 2 + len(table.keys) - 1
 
 
 def test_plan_geojson_has_flat_gis_properties_that_gdal_reads(table, tmp_path, gaza):

@@ -1,0 +1,47 @@
+"""Helpers for driving the real page with streamlit.testing.v1.AppTest.
+
+Widget keys end with the app state's epoch (see planner/ui/state.py), so tests find widgets by
+the start of their key.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_app(timeout=120):
+    """A new session of the page (a new tab); the scenario and workspace come from the
+    environment (PLANNER_SCENARIO, PLANNER_WORKSPACE)."""
+    at = AppTest.from_file(APP, default_timeout=timeout).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def widgets(at, kind: str, prefix: str) -> list:
+    return [w for w in getattr(at, kind) if w.key and str(w.key).startswith(prefix)]
+
+
+def widget(at, kind: str, prefix: str):
+    """The one widget of ``kind`` whose key starts with ``prefix``."""
+    found = widgets(at, kind, prefix)
+    assert len(found) == 1, f"{len(found)} {kind} widgets with keys starting {prefix!r}"
+    return found[0]
+
+
+def click(at, label: str):
+    """Click the button labelled ``label`` and run the page."""
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def hard_count(at) -> int:
+    text = next(m.value for m in at.markdown if "hard** and" in m.value)
+    return int(text.split("**")[1].split()[0])
+
+
+def lead_in_table(at, sector):
+    return at.dataframe[0].value.set_index("sector").loc[sector, "lead"]
