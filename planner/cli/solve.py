@@ -24,7 +24,11 @@ def add_parser(sub) -> None:
                    help="change this plan as little as the rules allow")
     p.add_argument("--best-effort", action="store_true",
                    help="when no plan keeps every hard rule, write the least-bad one")
-    p.add_argument("-o", "--output", required=True, help="plan file to write (.geojson or .csv)")
+    p.add_argument("-o", "--output", help="plan file to write (.geojson or .csv)")
+    p.add_argument("--save-as", metavar="NAME", help="also (or instead of -o) save the plan in "
+                   "the plan store as a revision of NAME, e.g. main~without-IDN")
+    p.add_argument("--workspace", metavar="DIR",
+                   help="workspace for --save-as (default: $PLANNER_WORKSPACE or ./workspace)")
     p.set_defaults(func=run)
 
 
@@ -65,6 +69,9 @@ def run(args) -> int:
     from planner.files.planfile import read_plan, write_plan
     from planner.domain.sectors import sector_table
     from planner.files.scenario_file import load_scenario
+    if not (args.output or args.save_as):
+        raise InputError(problem("<command line>", "say where the plan goes: -o FILE, "
+                                 "--save-as NAME or both", field="-o/--save-as"))
     scenario = load_scenario(args.scenario)
     table = sector_table(scenario)
     codes = [c.code for c in scenario.contingents]
@@ -79,7 +86,7 @@ def run(args) -> int:
     result = solve(scenario, mandate, **common)
     print(summary(result))
     if result.plan is not None:
-        _write(result, scenario, table, mandate, args.output)
+        _write(result, scenario, table, mandate, args)
         return EXIT_OK
     if result.explanation is not None:
         print("\nNo plan keeps every hard rule:\n" + result.explanation.text())
@@ -87,7 +94,7 @@ def run(args) -> int:
         least_bad = solve(scenario, mandate, best_effort=True, **common)
         if least_bad.plan is not None:
             print("\nBest effort: " + summary(least_bad))
-            _write(least_bad, scenario, table, mandate, args.output)
+            _write(least_bad, scenario, table, mandate, args, best_effort=True)
     return EXIT_VIOLATIONS
 
 
@@ -107,9 +114,39 @@ def summary(result) -> str:
     return line
 
 
-def _write(result, scenario, table, mandate, path):
+def _write(result, scenario, table, mandate, args, *, best_effort=False):
     from planner.files.planfile import write_plan
-    write_plan(result.plan, table, path, report=result.report,
-               requirements=table.requirements(scenario.mandates[mandate]), mandate=mandate,
-               nations=[c.code for c in scenario.contingents])
-    print(f"wrote {path}")
+    if args.output:
+        write_plan(result.plan, table, args.output, report=result.report,
+                   requirements=table.requirements(scenario.mandates[mandate]),
+                   mandate=mandate, nations=[c.code for c in scenario.contingents])
+        print(f"wrote {args.output}")
+    if args.save_as:
+        _save_as(result, scenario, mandate, args, best_effort)
+
+
+def _save_as(result, scenario, mandate, args, best_effort):
+    """The plan, with the settings it was solved under, as the next revision of plan
+    ``--save-as`` in the plan store."""
+    from planner.domain.working import Settings, Working
+    from planner.files.store import PlanStore, StaleRevision
+    store = PlanStore(args.workspace)
+    work = Working(result.plan, Settings(mandate, tuple(c.code for c in scenario.contingents),
+                                         tuple(v.id for v in scenario.vetoes)))
+    message = f"solve: {'best effort ' * best_effort}{result.status} ({mandate})" + \
+        (f", least change from {args.reference}" if args.reference else "")
+    try:
+        saved = store.save(args.save_as, work, base=store.latest_number(args.save_as),
+                           author=_user(), message=message, scope=scenario.name)
+    except StaleRevision as exc:  # another process saved this plan a moment ago
+        raise InputError(problem(store.path, str(exc), field="--save-as", value=args.save_as))
+    print(f"saved plan '{saved.plan_name}' {saved.label()}")
+
+
+def _user() -> str:
+    """Who ran the command, for the plan's history ('' when the system does not say)."""
+    import getpass
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""

@@ -107,9 +107,18 @@ class SideSummary:
     hard: int
     soft: int
     soft_penalty: float
+    without: tuple[str, ...] = ()     # contingents of the scenario left out of the force
+    vetoes_off: tuple[str, ...] = ()  # vetoes of the scenario not in force
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        return {**out, "without": list(self.without), "vetoes_off": list(self.vetoes_off)}
+
+    def settings_text(self) -> str:
+        """The what-if in words: "without IDN; vetoes off: V1" ('' for the whole force)."""
+        return "; ".join(x for x in (f"without {', '.join(self.without)}" if self.without else "",
+                                     f"vetoes off: {', '.join(self.vetoes_off)}"
+                                     if self.vetoes_off else "") if x)
 
 
 @dataclass(frozen=True)
@@ -330,5 +339,10 @@ def _violations(plan, side, scenario, mandate, table, specs, phases, all_phases)
 def _summary(side: Side, scenario, mandate, violations, weights) -> SideSummary:
     hard = sum(v.severity == "hard" for v in violations)
     key = side.mandate or mandate
-    return SideSummary(side.label, key, scenario.mandates[key].label, hard,
-                       len(violations) - hard, soft_penalty(violations, weights))
+    force = {c.code for c in side.contingents} if side.contingents is not None else None
+    vetoes = {v.id for v in side.vetoes} if side.vetoes is not None else None
+    return SideSummary(
+        side.label, key, scenario.mandates[key].label, hard, len(violations) - hard,
+        soft_penalty(violations, weights),
+        tuple(c.code for c in scenario.contingents if force is not None and c.code not in force),
+        tuple(v.id for v in scenario.vetoes if vetoes is not None and v.id not in vetoes))

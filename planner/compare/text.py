@@ -30,7 +30,7 @@ def _phase_changes(c: Comparison, phase: int) -> list[str]:
                   for x in d.lead_changes]
     if d.troop_changes:
         by_sector = [(s, list(g)) for s, g in groupby(d.troop_changes, key=lambda x: x.sector_id)]
-        lines += [f"  Troops changed ({len(by_sector)} sectors):"]
+        lines += [f"  Troops changed ({len(by_sector)} sector{'s' * (len(by_sector) != 1)}):"]
         lines += [f"    {s:<12} " + "; ".join(f"{x.nation} {x.before:,} -> {x.after:,}" for x in g)
                   for s, g in by_sector]
     for title, entries in (("Sectors added", d.sectors_added),
@@ -85,13 +85,18 @@ def _violations(c: Comparison) -> list[str]:
     return lines
 
 
+def _side(side) -> str:
+    what_if = side.settings_text()
+    return side.label + (f" ({what_if})" if what_if else "")
+
+
 def comparison_text(c: Comparison) -> str:
     """Per phase the changes and the contingents side by side, then violations fixed and
     introduced, the soft penalties, the change measure and a one-line verdict."""
     mandates = c.a.mandate_label if c.a.mandate == c.b.mandate else \
         f"{c.a.mandate_label} (A), {c.b.mandate_label} (B)"
     lines = [f"Comparing plans of {c.scenario} under {mandates}:",
-             f"  A: {c.a.label}", f"  B: {c.b.label}"]
+             f"  A: {_side(c.a)}", f"  B: {_side(c.b)}"]
     for p in c.phases:
         changes = _phase_changes(c, p)
         lines += ["", f"Phase {p}" + ("" if changes else ": no change")]

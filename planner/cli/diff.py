@@ -1,0 +1,99 @@
+"""``planner diff``: compare two plans (files or saved plans) of one scenario."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from geo.errors import InputError, problem
+from planner.cli.common import EXIT_OK, EXIT_VIOLATIONS, format_arg, scenario_arg, scenario_problem
+
+PLAN_SUFFIXES = (".geojson", ".json", ".csv")
+SAVED = re.compile(r"^(?P<name>.+?)(?:@(?P<revision>\d+))?$", re.S)
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("diff", help="compare two plans: what changed, per contingent, and "
+                                    "violations fixed and introduced")
+    for side in ("a", "b"):
+        p.add_argument(side, metavar=side.upper(), help="plan file (GeoJSON or CSV) or saved "
+                                                        "plan NAME or NAME@REVISION")
+    scenario_arg(p, flag=True)
+    p.add_argument("--mandate", help="mandate both plans are checked under (default: each "
+                                     "plan's own, else the scenario's first)")
+    p.add_argument("--phase", type=int, metavar="N", help="compare phase N only")
+    p.add_argument("--workspace", metavar="DIR",
+                   help="workspace of saved plans (default: $PLANNER_WORKSPACE or ./workspace)")
+    format_arg(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from planner.compare import compare, comparison_text
+    from planner.domain.sectors import sector_table
+    from planner.files.scenario_file import load_scenario
+    scenario = load_scenario(args.scenario)
+    if args.mandate is not None and args.mandate not in scenario.mandates:
+        raise InputError(scenario_problem(scenario, "--mandate", args.mandate, "unknown mandate; "
+                                          f"mandates are {', '.join(scenario.mandates)}"))
+    if args.phase is not None and args.phase not in scenario.phase_numbers:
+        raise InputError(scenario_problem(scenario, "--phase", args.phase,
+                                          f"unknown phase; phases are {scenario.phase_numbers}"))
+    table = sector_table(scenario)
+    a, b = (load_side(x, scenario, table, args.workspace, mandate=args.mandate)
+            for x in (args.a, args.b))
+    result = compare(a, b, scenario, table=table,
+                     phases=None if args.phase is None else [args.phase])
+    if args.format == "json":
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        print(comparison_text(result))
+    return EXIT_OK if result.same else EXIT_VIOLATIONS
+
+
+def load_side(text: str, scenario, table, workspace=None, *, mandate: str | None = None):
+    """The :class:`planner.compare.Side` ``text`` names: a plan file, else a saved plan
+    (``NAME`` or ``NAME@REVISION``), with the settings it was saved under (mandate, force,
+    vetoes; ``mandate`` replaces its own) and, for a saved plan, its own sector table
+    (re-cut phases, a scenario copy with an uploaded layer).
+
+    A path that exists is a file; one ending in ``.geojson``, ``.json`` or ``.csv`` that does
+    not is an error, as is a name when there is no plan store.
+    """
+    from planner.domain.working import settings_from
+    from planner.files.planfile import plan_members, read_plan
+    path = Path(text)
+    if path.is_file():
+        plan = read_plan(path, table, [c.code for c in scenario.contingents])
+        return _side(plan, text, settings_from(plan_members(path).get("settings"), scenario),
+                     scenario, None, mandate)
+    if path.suffix.lower() in PLAN_SUFFIXES or path.is_dir():
+        raise InputError(problem(text, "no such plan file"))
+    store, revision = saved_revision(text, workspace)
+    work = revision.working(scenario)
+    from planner.ui.cache import Tables  # the app's cache of tables by content: one definition
+    own = Tables(store, scenario).table(work) if (work.cuts or work.source) else None
+    label = f"{revision.plan_name}@{revision.number} ({revision.message or 'no message'})"
+    return _side(work.plan, label, work.settings, scenario, own, mandate)
+
+
+def _side(plan, label, settings, scenario, table, mandate):
+    from planner.compare import Side
+    force = tuple(c for c in scenario.contingents if c.code in settings.force)
+    vetoes = tuple(v for v in scenario.vetoes if v.id in settings.vetoes)
+    return Side(plan, label, mandate or settings.mandate, force, vetoes, table)
+
+
+def saved_revision(text: str, workspace=None):
+    """``(store, revision)`` for ``NAME`` (its latest revision) or ``NAME@REVISION``."""
+    from planner.files.store import FILE_NAME, PlanStore, workspace_folder
+    folder = workspace_folder(workspace)
+    if not (folder / FILE_NAME).is_file():
+        raise InputError(problem(text, f"neither a plan file nor a saved plan: there is no "
+                                       f"plan store in {folder} (--workspace names another)"))
+    store = PlanStore(folder)
+    found = SAVED.match(text)
+    name, number = found["name"], found["revision"]
+    if number is not None and name not in store.names() and text in store.names():
+        name, number = text, None  # a plan whose name itself ends in @<digits>
+    return store, store.revision(name, None if number is None else int(number))
