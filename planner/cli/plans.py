@@ -9,8 +9,13 @@ def add_parser(sub) -> None:
     actions = plans.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name, text in [("list", "every plan with its latest revision"),
                        ("show", "one plan's revision history"),
-                       ("export", "write one revision as a plan file")]:
+                       ("export", "write one revision as a plan file"),
+                       ("report", "write one revision's briefing (PDF or HTML)")]:
         p = actions.add_parser(name, help=text)
+        if name == "report":  # NAME[@REV]; options as ``planner report`` (planner.cli.report)
+            from planner.cli.report import add_saved_parser
+            add_saved_parser(p)
+            continue
         p.add_argument("--workspace", metavar="DIR",
                        help="workspace folder (default: $PLANNER_WORKSPACE or ./workspace)")
         if name != "list":

@@ -1,0 +1,272 @@
+"""Vector maps of a plan: one phase of it, or the sectors where two plans differ.
+
+Drawn with matplotlib in the scenario's metric CRS (true areas and scale), without pyplot
+(no global state: the app may draw from several sessions), and saved as SVG with the same
+bytes for the same inputs, or as PNG. Sector colours are the app's (``lead_colours``).
+"""
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from matplotlib import patheffects, rc_context
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.figure import Figure
+from matplotlib.path import Path as MplPath
+
+from planner.briefing.frame import coordinate_frame, emptiest_corners, north_arrow, scale_bar
+from planner.ui.mapview import HARD_OUTLINE, NO_LEAD, lead_colours
+
+TERRITORY = "#f5f1e6"
+HELD = "#8c8c8c"
+INCREMENT = "#2b8cbe"
+COAST = "#08519c"
+LAND_BORDER = "#000000"
+CROSSING = "#ffd92f"
+PLACE = "#333333"
+SECTOR_EDGE = "#333333"
+LOCK_HATCH = "////"
+FRAME_MARGIN_IN = (0.42, 0.30, 0.12, 0.12)  # left, bottom, right, top: room for the labels
+MIN_LABEL_PT = 1.5  # sector ids smaller than this are left to the sector table
+MAX_LABEL_PT = 7.0
+SVG_SALT = "planner-briefing"  # fixed ids inside the SVG: same inputs, same bytes
+
+
+@dataclass(frozen=True)
+class SectorStyle:
+    """How each open sector of a phase is drawn."""
+
+    sector_ids: list[str]
+    geoms: np.ndarray
+    fills: list[str]
+    labels: list[str]
+    hard: np.ndarray  # bool per sector: outlined in red
+    locked: np.ndarray  # bool per sector: hatched
+
+
+def map_extent(scenario, margin: float = 0.04) -> tuple[float, float, float, float]:
+    """The territory's bounds in metres, widened by ``margin`` of the larger side."""
+    xmin, ymin, xmax, ymax = scenario.layers.territory.total_bounds
+    pad = margin * max(xmax - xmin, ymax - ymin)
+    return (float(xmin - pad), float(ymin - pad), float(xmax + pad), float(ymax + pad))
+
+
+def figure_size(extent, box_in: tuple[float, float]) -> tuple[float, float]:
+    """Width and height (inches) of the largest figure with the map's aspect in ``box_in``,
+    the frame's label margins included."""
+    left, bottom, right, top = FRAME_MARGIN_IN
+    room_w, room_h = box_in[0] - left - right, box_in[1] - bottom - top
+    xmin, ymin, xmax, ymax = extent
+    scale = min(room_w / (xmax - xmin), room_h / (ymax - ymin))
+    return ((xmax - xmin) * scale + left + right, (ymax - ymin) * scale + bottom + top)
+
+
+def _paths(geoms) -> list[MplPath]:
+    """One matplotlib path per (multi)polygon, holes included."""
+    out = []
+    for geom in geoms:
+        verts, codes = [], []
+        for poly in shapely.get_parts(geom):
+            for ring in [poly.exterior, *poly.interiors]:
+                xy = np.asarray(ring.coords)[:, :2]
+                if len(xy) < 4:
+                    continue
+                verts.append(xy)
+                codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(xy) - 2) + [MplPath.CLOSEPOLY]
+        out.append(MplPath(np.concatenate(verts), codes) if verts else MplPath(np.zeros((0, 2))))
+    return out
+
+
+def _segments(geoms) -> list[np.ndarray]:
+    lines = shapely.get_parts(shapely.get_parts(np.asarray(geoms)))
+    return [np.asarray(line.coords)[:, :2] for line in lines if not line.is_empty]
+
+
+def _new_axes(extent, box_in):
+    width, height = figure_size(extent, box_in)
+    fig = Figure(figsize=(width, height))
+    left, bottom, right, top = FRAME_MARGIN_IN
+    ax = fig.add_axes([left / width, bottom / height, 1 - (left + right) / width,
+                       1 - (bottom + top) / height])
+    xmin, ymin, xmax, ymax = extent
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal")
+    ax.set_facecolor("#ffffff")
+    return fig, ax
+
+
+def _points_per_metre(ax, extent) -> float:
+    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    return width_in * 72 / (extent[2] - extent[0])
+
+
+def _simplified(geoms, ax, extent) -> np.ndarray:
+    """Geometry simplified to a quarter point on the page: invisible, and files stay small."""
+    tolerance = 0.25 / _points_per_metre(ax, extent)
+    return shapely.simplify(np.asarray(geoms), tolerance, preserve_topology=True)
+
+
+def _polygons(ax, geoms, zorder, **style) -> None:
+    ax.add_collection(PathCollection(_paths(geoms), zorder=zorder, **style))
+
+
+def draw_base(ax, scenario, extent, phase: int, increments) -> None:
+    """Territory, the held area of ``phase`` and the outlines of the increments opened."""
+    layers = scenario.layers
+    _polygons(ax, _simplified(layers.territory.geometry.values, ax, extent), 1,
+              facecolors=TERRITORY, edgecolors="#555555", linewidths=0.6)
+    held = layers.held[layers.held["phase"] == phase].geometry.values
+    if len(held):
+        _polygons(ax, _simplified(held, ax, extent), 2, facecolors=HELD, edgecolors="none",
+                  alpha=0.55)
+    opened = increments[increments["phase"] <= phase].geometry.values
+    if len(opened):
+        _polygons(ax, _simplified(opened, ax, extent), 6, facecolors="none",
+                  edgecolors=INCREMENT, linewidths=1.3, linestyles=(0, (4, 2)))
+
+
+def draw_sectors(ax, style: SectorStyle, extent) -> None:
+    """Sectors filled by lead; hard violations outlined in red; locked sectors hatched."""
+    geoms = _simplified(style.geoms, ax, extent)
+    _polygons(ax, geoms, 3, facecolors=style.fills, edgecolors=SECTOR_EDGE, linewidths=0.4)
+    if style.locked.any():
+        with rc_context({"hatch.linewidth": 0.6, "hatch.color": "#000000"}):
+            _polygons(ax, geoms[style.locked], 4, facecolors="none", edgecolors="#000000",
+                      linewidths=0.0, hatch=LOCK_HATCH)
+    if style.hard.any():
+        _polygons(ax, geoms[style.hard], 7, facecolors="none", edgecolors=HARD_OUTLINE,
+                  linewidths=1.8)
+    _sector_labels(ax, style, extent)
+
+
+def _label_size(geom, text: str, per_metre: float) -> float:
+    """Font size (points) at which ``text`` fits across the sector, capped at MAX_LABEL_PT."""
+    side = math.sqrt(max(geom.area, 0.0)) * per_metre
+    longest = max(len(line) for line in text.split("\n"))
+    return min(MAX_LABEL_PT, 0.9 * side / (0.62 * max(longest, 1)))
+
+
+def haloed_text(ax, xy, text: str, size: float, *, zorder: float, offset=(0, 0), **style):
+    """``text`` at ``xy`` (data units, moved by ``offset`` points) with a white halo.
+
+    Names are never read as mathtext (a ``$`` stays a ``$``). The halo is a stroked outline
+    drawn under a plain text artist, so the SVG keeps the name as text (searchable in the
+    PDF) instead of glyph outlines.
+    """
+    common = dict(xytext=offset, textcoords="offset points", fontsize=size, parse_math=False,
+                  annotation_clip=False, **style)
+    ax.annotate(text, xy, zorder=zorder, color="white", path_effects=[
+        patheffects.Stroke(linewidth=max(size / 3.5, 1.2), foreground="white")], **common)
+    ax.annotate(text, xy, zorder=zorder + 0.1, color="black", **common)
+
+
+def _sector_labels(ax, style: SectorStyle, extent) -> None:
+    per_metre = _points_per_metre(ax, extent)
+    points = shapely.point_on_surface(style.geoms)
+    for text, geom, point in zip(style.labels, style.geoms, points):
+        if not text:
+            continue
+        size = _label_size(geom, text, per_metre)
+        if size < MIN_LABEL_PT:
+            text = text.split("\n")[0]
+            size = _label_size(geom, text, per_metre)
+        if size < MIN_LABEL_PT:
+            continue
+        haloed_text(ax, (point.x, point.y), text, size, zorder=9, ha="center", va="center",
+                    linespacing=1.0)
+
+
+def draw_context(ax, scenario, extent) -> None:
+    """Borders and coast, crossings and other places, labelled."""
+    borders = scenario.layers.borders
+    coast = (borders["kind"] == "coast").to_numpy()
+    for mask, colour, width in ((~coast, LAND_BORDER, 1.3), (coast, COAST, 1.8)):
+        if mask.any():
+            ax.add_collection(LineCollection(_segments(borders.geometry.values[mask]),
+                                             colors=colour, linewidths=width, zorder=8))
+    places = scenario.layers.places
+    crossing = (places["kind"] == "crossing").to_numpy()
+    for mask, face, size, font in ((~crossing, PLACE, 8, 5.5), (crossing, CROSSING, 30, 6)):
+        if not mask.any():
+            continue
+        xs, ys = places.geometry.x.to_numpy()[mask], places.geometry.y.to_numpy()[mask]
+        ax.scatter(xs, ys, s=size, c=face, edgecolors="#000000", linewidths=0.6, zorder=10)
+        right = extent[0] + 0.75 * (extent[2] - extent[0])
+        for x, y, name in zip(xs, ys, places["name"].astype(str).to_numpy()[mask]):
+            east = x > right  # names near the right edge go to the left of their point
+            haloed_text(ax, (x, y), name, font, zorder=11, offset=(-3 if east else 3, 3),
+                        ha="right" if east else "left",
+                        style="italic" if face == PLACE else "normal")
+
+
+def sector_style(scenario, plan, phase: int, table, report=None) -> SectorStyle:
+    """Fills, labels, hard outlines and locks of the sectors open in ``phase``."""
+    colours = lead_colours(c.code for c in scenario.contingents)
+    sectors = table.sectors[table.sectors["phase"] <= phase]
+    ids = sectors["sector_id"].astype(str).tolist()
+    hard = report.hard_keys() if report is not None else set()
+    leads = [plan.get(phase, s).lead for s in ids]
+    return SectorStyle(
+        ids, sectors.geometry.values, [colours.get(lead, NO_LEAD) for lead in leads],
+        [f"{s}\n{lead or '-'}" for s, lead in zip(ids, leads)],
+        np.array([(phase, s) in hard for s in ids], dtype=bool),
+        np.array([(phase, s) in plan.pins for s in ids], dtype=bool))
+
+
+def phase_figure(scenario, plan, phase: int, *, table, increments, report=None,
+                 box_in: tuple[float, float] = (6.5, 9.0)) -> Figure:
+    """The map of one phase, as large as fits ``box_in`` (inches) at the map's aspect."""
+    extent = map_extent(scenario)
+    fig, ax = _new_axes(extent, box_in)
+    draw_base(ax, scenario, extent, phase, increments)
+    draw_sectors(ax, sector_style(scenario, plan, phase, table, report), extent)
+    draw_context(ax, scenario, extent)
+    furnish(ax, scenario, extent)
+    return fig
+
+
+def changes_figure(scenario, table, fills: dict[str, str], labelled: set[str], *,
+                   increments, box_in: tuple[float, float] = (6.5, 9.0)) -> Figure:
+    """Every sector of ``table`` filled by ``fills`` (sector id -> colour) over the last
+    phase's ground, the ``labelled`` sectors named."""
+    extent = map_extent(scenario)
+    fig, ax = _new_axes(extent, box_in)
+    draw_base(ax, scenario, extent, scenario.phase_numbers[-1], increments)
+    ids = table.sectors["sector_id"].astype(str).tolist()
+    none = np.zeros(len(ids), dtype=bool)
+    draw_sectors(ax, SectorStyle(ids, table.sectors.geometry.values, [fills[s] for s in ids],
+                                 [s if s in labelled else "" for s in ids], none, none), extent)
+    draw_context(ax, scenario, extent)
+    furnish(ax, scenario, extent)
+    return fig
+
+
+def furnish(ax, scenario, extent) -> None:
+    """Scale bar and north arrow in the corners that hide the least, and the coordinate
+    frame."""
+    places = scenario.layers.places
+    land = shapely.union_all(scenario.layers.territory.geometry.values)
+    corners = emptiest_corners(extent, land, (places.geometry.x.to_numpy(),
+                                              places.geometry.y.to_numpy()))
+    scale_bar(ax, extent, corners[0])
+    north_arrow(ax, extent, scenario.crs, corners[1])
+    coordinate_frame(ax, extent, scenario.crs)
+
+
+def figure_svg(fig: Figure) -> bytes:
+    """The figure as SVG: vector paths, text kept as text (set by Typst in DejaVu Sans),
+    no date; the same figure gives the same bytes."""
+    out = io.BytesIO()
+    with rc_context({"svg.hashsalt": SVG_SALT, "svg.fonttype": "none"}):
+        fig.savefig(out, format="svg", metadata={"Date": None})
+    return out.getvalue()
+
+
+def figure_png(fig: Figure, dpi: int = 150) -> bytes:
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
+    return out.getvalue()

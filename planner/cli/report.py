@@ -1,0 +1,125 @@
+"""``planner report``: a plan's briefing as PDF or HTML."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from geo.errors import InputError, problem
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_OK, mandate_key, scenario_arg
+
+FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("report", help="write a plan's briefing (PDF or HTML): cover, a map "
+                                      "per phase, tables, violations, the other mandates")
+    p.add_argument("plan", help="plan file: GeoJSON or CSV assignments")
+    scenario_arg(p, flag=True)
+    briefing_args(p)
+    p.set_defaults(func=run)
+
+
+def briefing_args(p) -> None:
+    """The options ``planner report`` and ``planner plans report`` share."""
+    p.add_argument("--mandate", help="mandate the plan is checked under (default: the "
+                                     "scenario's first); the others get a section each")
+    p.add_argument("--compare", metavar="OTHER",
+                   help="another plan (file, or saved plan NAME or NAME@REVISION): add what "
+                        "changed from it, with a map of the changed sectors")
+    p.add_argument("--author", help="author shown on the cover")
+    p.add_argument("--name", dest="display_name", metavar="NAME",
+                   help="plan name shown on the cover (default: the file's or saved plan's)")
+    p.add_argument("--solve-limit", type=float, default=10.0, metavar="S",
+                   help="solver time for each other mandate (deterministic seconds, default 10)")
+    p.add_argument("--workspace", metavar="DIR",
+                   help="workspace of saved plans (default: $PLANNER_WORKSPACE or ./workspace)")
+    p.add_argument("-o", "--output", required=True, help="file to write: .pdf or .html")
+
+
+def output_format(path: str) -> str:
+    """``pdf`` or ``html`` from the output file's suffix; anything else is bad input."""
+    found = FORMATS.get(Path(path).suffix.lower())
+    if found is None:
+        raise InputError(problem(path, "the briefing is written as PDF or HTML; name the file "
+                                       "*.pdf or *.html", field="--output", value=path))
+    return found
+
+
+def run(args) -> int:
+    from planner.domain.sectors import sector_table
+    from planner.files.planfile import read_plan
+    from planner.files.scenario_file import load_scenario
+    fmt = output_format(args.output)
+    scenario = load_scenario(args.scenario)
+    table = sector_table(scenario)
+    plan = read_plan(args.plan, table, [c.code for c in scenario.contingents])
+    return write_briefing(args, scenario, table, plan, fmt=fmt,
+                          name=args.display_name or Path(args.plan).name)
+
+
+def _other_plan(text: str, table, codes, workspace):
+    """``(plan, label)`` of ``--compare``: a plan file, else a saved plan."""
+    try:
+        from planner.cli.diff import load_plan
+    except ImportError:  # without ``planner diff``: plan files only
+        from planner.files.planfile import read_plan
+        return read_plan(text, table, codes), Path(text).name
+    return load_plan(text, table, codes, workspace)
+
+
+def write_briefing(args, scenario, table, plan, *, fmt: str, name: str, revision=None,
+                   author: str | None = None, note: str | None = None) -> int:
+    """Make the briefing with a progress bar on standard error and write it atomically."""
+    from geo.export import atomic_path
+    from planner.briefing import BriefingError, briefing_html, briefing_pdf
+    from planner.progress import Progress
+    mandate = mandate_key(args, scenario)
+    other, other_name = None, None
+    if args.compare:
+        other, other_name = _other_plan(args.compare, table, [c.code for c in scenario.contingents],
+                                        args.workspace)
+    bar = {}
+
+    def progress(done, total, what):
+        bar.setdefault("bar", Progress(total, "briefing"))(what)
+
+    make = briefing_pdf if fmt == "pdf" else briefing_html
+    try:
+        out = make(scenario, plan, mandate=mandate, plan_name=name, revision=revision,
+                   revision_note=note, author=args.author or author, compare=other, compare_name=other_name,
+                   progress=progress, table=table, solve_limit_s=args.solve_limit)
+    except BriefingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    with atomic_path(args.output) as tmp:
+        tmp.write_bytes(out if isinstance(out, bytes) else out.encode("utf-8"))
+    print(f"wrote {args.output}: briefing of {name} under {scenario.mandates[mandate].label}")
+    return EXIT_OK
+
+
+SAVED = re.compile(r"^(?P<name>.+?)(?:@(?P<revision>\d+))?$", re.S)
+
+
+def add_saved_parser(p) -> None:
+    """``planner plans report NAME[@REV]``: the briefing of a saved revision."""
+    p.add_argument("name", metavar="NAME[@REV]",
+                   help="saved plan, optionally @revision (default: its latest revision)")
+    scenario_arg(p, flag=True)
+    briefing_args(p)
+    p.set_defaults(func=run_saved)
+
+
+def run_saved(args) -> int:
+    from planner.domain.sectors import sector_table
+    from planner.files.scenario_file import load_scenario
+    from planner.files.store import PlanStore
+    fmt = output_format(args.output)
+    found = SAVED.match(args.name)
+    name, number = found["name"], found["revision"]
+    revision = PlanStore(args.workspace).revision(name, None if number is None else int(number))
+    scenario = load_scenario(args.scenario)
+    return write_briefing(args, scenario, sector_table(scenario), revision.plan, fmt=fmt,
+                          name=args.display_name or name, revision=revision.number,
+                          author=revision.author,
+                          note=f"saved {revision.time}: {revision.message or '(no message)'}")
