@@ -5,7 +5,7 @@ from collections import Counter
 
 from planner.briefing.blocks import (count, heading, paragraph, section, table, task_list,
                                      troops_text)
-from planner.rules import bind_all
+from planner.rules import REGISTRY
 
 
 def _offered(contingent, phase: int, mandate) -> tuple[int, str]:
@@ -102,15 +102,13 @@ def sectors_section(scenario, plan, table_, requirements, report, mandate) -> di
 def compliance_rows(scenario, report) -> tuple[list[list[str]], list[str]]:
     """Each rule: id, kind, severity, satisfied or how often broken, what it asks."""
     counts = Counter(v.rule_id for v in report.violations)
-    rules = bind_all(scenario.rules)
-    known = {r.id for r in rules}
     rows, tones = [], []
-    for r in rules:
-        n = counts.get(r.id, 0)
-        rows.append([r.id, r.kind, r.severity, "satisfied" if n == 0 else
-                     count(n, "violation"), r.definition.doc])
-        tones.append("" if n == 0 else ("hard" if r.hard else "soft"))
-    for rule_id in sorted(set(counts) - known):  # rules added by the caller (pins)
+    for rule in scenario.rules:  # validated when the scenario was loaded
+        n, hard = counts.get(rule.id, 0), rule.severity == "hard"
+        rows.append([rule.id, rule.kind, rule.severity, "satisfied" if n == 0 else
+                     count(n, "violation"), REGISTRY[rule.kind].doc])
+        tones.append("" if n == 0 else ("hard" if hard else "soft"))
+    for rule_id in sorted(set(counts) - {r.id for r in scenario.rules}):  # added (pins)
         rows.append([rule_id, "", "", count(counts[rule_id], "violation"), ""])
         tones.append("hard")
     return rows, tones
