@@ -62,19 +62,39 @@ def load_side(text: str, scenario, table, workspace=None, *, mandate: str | None
     """
     from planner.domain.working import settings_from
     from planner.files.planfile import plan_members, read_plan
-    path = Path(text)
-    if path.is_file():
-        plan = read_plan(path, table, [c.code for c in scenario.contingents])
-        return _side(plan, text, settings_from(plan_members(path).get("settings"), scenario),
+    if _is_file(text):
+        plan = read_plan(text, table, [c.code for c in scenario.contingents])
+        return _side(plan, text, settings_from(plan_members(text).get("settings"), scenario),
                      scenario, None, mandate)
-    if path.suffix.lower() in PLAN_SUFFIXES or path.is_dir():
-        raise InputError(problem(text, "no such plan file"))
     store, revision = saved_revision(text, workspace)
     work = revision.working(scenario)
     from planner.ui.cache import Tables  # the app's cache of tables by content: one definition
     own = Tables(store, scenario).table(work) if (work.cuts or work.source) else None
-    label = f"{revision.plan_name}@{revision.number} ({revision.message or 'no message'})"
-    return _side(work.plan, label, work.settings, scenario, own, mandate)
+    return _side(work.plan, _label(revision), work.settings, scenario, own, mandate)
+
+
+def load_plan(text: str, table, codes, workspace=None):
+    """``(plan, label)`` that ``text`` names, a plan file or a saved plan, as
+    :func:`load_side` finds it (without the settings it was saved under)."""
+    from planner.files.planfile import read_plan
+    if _is_file(text):
+        return read_plan(text, table, codes), text
+    _, revision = saved_revision(text, workspace)
+    return revision.plan, _label(revision)
+
+
+def _is_file(text: str) -> bool:
+    """Whether ``text`` names a plan file (an error when it looks like one but is missing)."""
+    path = Path(text)
+    if path.is_file():
+        return True
+    if path.suffix.lower() in PLAN_SUFFIXES or path.is_dir():
+        raise InputError(problem(text, "no such plan file"))
+    return False
+
+
+def _label(revision) -> str:
+    return f"{revision.plan_name}@{revision.number} ({revision.message or 'no message'})"
 
 
 def _side(plan, label, settings, scenario, table, mandate):

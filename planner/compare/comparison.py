@@ -158,7 +158,7 @@ class Comparison:
             out.append({
                 "phase": p, "lead_changes": len(d.lead_changes),
                 "troop_changes": len(d.troop_changes),
-                "sectors_changed": len({(c.sector_id) for c in d.lead_changes + d.troop_changes}),
+                "sectors_changed": len({c.sector_id for c in d.lead_changes + d.troop_changes}),
                 "sectors_added": len(d.sectors_added), "sectors_removed": len(d.sectors_removed),
                 "contingents_entered": [r.nation for r in rows if r.status == "entered"],
                 "contingents_left": [r.nation for r in rows if r.status == "left"],

@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 from planner.cli import main
+from planner.cli.diff import load_plan
 from planner.domain.sectors import sector_table
 from planner.files.planfile import read_plan, write_plan
 from planner.files.store import PlanStore
@@ -120,6 +121,8 @@ def test_diff_reads_saved_plans_by_name_and_revision(capsys, example, workspace)
                                     "to": "PAK"}]
     assert out["a"]["label"] == "main@1 (first)" and out["b"]["label"] == "main@2 (second)"
     assert main(["diff", "main@1", EXAMPLE]) == 0
+    # what ``planner report --compare`` reads plans with
+    assert load_plan("main@1", None, None, workspace) == (example, "main@1 (first)")
 
 
 def test_diff_takes_the_scenario_and_workspace_options(mini_dir, tmp_path, capsys):
