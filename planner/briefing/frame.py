@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import pyproj
+from matplotlib.patches import Rectangle
 
 from geo.layers import WGS84
 
@@ -65,7 +66,6 @@ def scale_bar(ax, extent, corner: str = "lower left", *, fraction: float = 0.22,
     ``extent`` is (xmin, ymin, xmax, ymax) in metres; the bar is the nicest length not
     longer than ``fraction`` of the map's width.
     """
-    from matplotlib.patches import Rectangle
     xmin, ymin, xmax, ymax = extent
     width, height = xmax - xmin, ymax - ymin
     length = nice_length(width * fraction)
@@ -101,6 +101,9 @@ def north_arrow(ax, extent, crs, corner: str = "upper right", *, fontsize: float
     angle = true_north_angle(crs, (xmin + xmax) / 2, (ymin + ymax) / 2)
     size = 0.045 * min(width, height * 0.8)
     dx, dy = size * math.sin(math.radians(angle)), size * math.cos(math.radians(angle))
+    ax.add_patch(Rectangle((cx - 1.1 * size, cy - 1.4 * size), 2.2 * size, 3.4 * size,
+                           facecolor="white", edgecolor="#555555", linewidth=0.4, alpha=0.9,
+                           zorder=21))
     ax.annotate("", xy=(cx + dx, cy + dy), xytext=(cx - dx, cy - dy), zorder=22,
                 arrowprops=dict(arrowstyle="-|>,head_width=0.35,head_length=0.7",
                                 color="#000000", linewidth=1.2))

@@ -144,10 +144,17 @@ def draw_sectors(ax, style: SectorStyle, extent) -> None:
 
 
 def _label_size(geom, text: str, per_metre: float) -> float:
-    """Font size (points) at which ``text`` fits across the sector, capped at MAX_LABEL_PT."""
+    """Font size (points) at which ``text`` fits across the sector, capped at MAX_LABEL_PT
+    and rounded down to a quarter point (few distinct sizes: matplotlib lays them out once)."""
     side = math.sqrt(max(geom.area, 0.0)) * per_metre
     longest = max(len(line) for line in text.split("\n"))
-    return min(MAX_LABEL_PT, 0.9 * side / (0.62 * max(longest, 1)))
+    return math.floor(4 * min(MAX_LABEL_PT, 0.9 * side / (0.62 * max(longest, 1)))) / 4
+
+
+def ink_for(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill`` (``#rrggbb``)."""
+    r, g, b = (int(fill[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "#ffffff"
 
 
 def haloed_text(ax, xy, text: str, size: float, *, zorder: float, offset=(0, 0), **style):
@@ -165,19 +172,20 @@ def haloed_text(ax, xy, text: str, size: float, *, zorder: float, offset=(0, 0),
 
 
 def _sector_labels(ax, style: SectorStyle, extent) -> None:
+    """Each sector's id (and lead) in black or white on its fill, as large as fits; a
+    sector too small for even the id at MIN_LABEL_PT is left to the sector table."""
     per_metre = _points_per_metre(ax, extent)
     points = shapely.point_on_surface(style.geoms)
-    for text, geom, point in zip(style.labels, style.geoms, points):
+    for text, fill, geom, point in zip(style.labels, style.fills, style.geoms, points):
         if not text:
             continue
         size = _label_size(geom, text, per_metre)
         if size < MIN_LABEL_PT:
             text = text.split("\n")[0]
             size = _label_size(geom, text, per_metre)
-        if size < MIN_LABEL_PT:
-            continue
-        haloed_text(ax, (point.x, point.y), text, size, zorder=9, ha="center", va="center",
-                    linespacing=1.0)
+        if size >= MIN_LABEL_PT:
+            ax.text(point.x, point.y, text, ha="center", va="center", fontsize=size, zorder=9,
+                    linespacing=1.0, color=ink_for(fill), parse_math=False)
 
 
 def draw_context(ax, scenario, extent) -> None:

@@ -59,13 +59,11 @@ def run(args) -> int:
 
 
 def _other_plan(text: str, table, codes, workspace):
-    """``(plan, label)`` of ``--compare``: a plan file, else a saved plan."""
-    try:
-        from planner.cli.diff import load_plan
-    except ImportError:  # without ``planner diff``: plan files only
-        from planner.files.planfile import read_plan
-        return read_plan(text, table, codes), Path(text).name
-    return load_plan(text, table, codes, workspace)
+    """``(plan, label)`` of ``--compare``: a plan file (labelled by its name), else a saved
+    plan (``NAME`` or ``NAME@REVISION``, as ``planner diff`` reads them)."""
+    from planner.cli.diff import load_plan
+    plan, label = load_plan(text, table, codes, workspace)
+    return plan, (Path(text).name if Path(text).is_file() else label)
 
 
 def write_briefing(args, scenario, table, plan, *, fmt: str, name: str, revision=None,

@@ -87,6 +87,11 @@ def test_plans_report_briefs_a_saved_revision(mini_files, workspace, tmp_path, p
     assert run("plans", "report", "main", "--scenario", root, "-o", out) == 0
     cover = " ".join(pdf.texts(out.read_bytes(), tmp_path)[0].split())
     assert f"main, revision {first.number + 1}" in cover and "Ben" in cover
+    _, folder, _, _ = mini_files
+    assert run("report", folder / "edited.csv", "--scenario", root, "--compare",
+               f"main@{first.number}", "-o", out) == 0
+    text = " ".join("\n".join(pdf.texts(out.read_bytes(), tmp_path)).split())
+    assert f"Changes from main@{first.number}" in text
     capsys.readouterr()
     assert run("plans", "report", "nosuch@3", "--scenario", root, "-o", out) == 2
     assert "nosuch" in capsys.readouterr().err
