@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-sectors bench-check bench-solve bench-app screenshot clean setup
+.PHONY: run test bench bench-sectors bench-check bench-solve bench-app bench-report screenshot clean setup
 
 setup: $(STAMP)
 
@@ -27,7 +27,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(BENCH_STAMP)
 
-bench: bench-sectors bench-check bench-solve bench-app
+bench: bench-sectors bench-check bench-solve bench-app bench-report
 
 bench-sectors: $(BENCH_STAMP)
 	$(BIN)/python bench/sectors.py
@@ -40,6 +40,9 @@ bench-solve: $(STAMP)
 
 bench-app: $(STAMP)
 	$(BIN)/python bench/app.py
+
+bench-report: $(STAMP)
+	$(BIN)/python bench/report.py
 
 screenshot: $(STAMP)
 	$(BIN)/python bench/screenshot.py

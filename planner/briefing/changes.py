@@ -52,8 +52,8 @@ def phase_tables(comparison, phase: int) -> list[dict]:
     if d.troop_changes:
         rows = [[s, "; ".join(f"{c.nation} {c.before:,} → {c.after:,}" for c in group)]
                 for s, group in groupby(d.troop_changes, key=lambda c: c.sector_id)]
-        blocks.append(table(["Sector", "Troops: before → now"], rows, align="ll",
-                            widths=[1, 4], caption=f"Troops changed: {count(len(rows), 'sector')}"))
+        blocks.append(table(["Sector", "Troops: before → now"], rows, align="ll", widths=[1, 4],
+                            caption=f"Troops changed: {count(len(rows), 'sector')}"))
     for title, entries in (("Sectors added", d.sectors_added),
                            ("Sectors removed", d.sectors_removed)):
         if entries:

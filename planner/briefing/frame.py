@@ -130,7 +130,8 @@ def edge_ticks(crs, extent, *, axis: str) -> tuple[list[float], list[str]]:
     xmin, ymin, xmax, ymax = extent
     to_geo = pyproj.Transformer.from_crs(crs, WGS84, always_xy=True)
     along = np.linspace(xmin, xmax, 256) if axis == "x" else np.linspace(ymin, ymax, 256)
-    xs, ys = (along, np.full_like(along, ymin)) if axis == "x" else (np.full_like(along, xmin), along)
+    edge = np.full_like(along, ymin if axis == "x" else xmin)
+    xs, ys = (along, edge) if axis == "x" else (edge, along)
     lon, lat = to_geo.transform(xs, ys)
     degrees = np.asarray(lon if axis == "x" else lat)
     step = _degree_step(float(degrees.max() - degrees.min()))

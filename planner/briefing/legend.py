@@ -22,7 +22,7 @@ def map_legend(scenario, plan, phase: int, table, report=None) -> list[dict]:
     if leads.get(None):
         out.append(entry("fill", NO_LEAD, f"no lead: {count(leads[None], 'sector')}"))
     out += [entry("fill", maps.HELD, f"held area in phase {phase}"),
-            entry("dash", maps.INCREMENT, "vacated increments opened by this phase")]
+            entry("dash", maps.INCREMENT, "increments vacated so far")]
     if report is not None and report.hard_keys() & {(phase, s) for s in open_}:
         out.append(entry("outline", HARD_OUTLINE, "sector breaking a hard rule"))
     if any((phase, s) in plan.pins for s in open_):

@@ -1,7 +1,6 @@
 """``planner report``: a plan's briefing as PDF or HTML."""
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -66,27 +65,33 @@ def _other_plan(text: str, table, codes, workspace):
     return plan, (Path(text).name if Path(text).is_file() else label)
 
 
+class _Bar:
+    """A progress bar on standard error, made at the first step (when the total is known)."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, done, total, what):
+        from planner.progress import Progress
+        self.bar = self.bar or Progress(total, "briefing")
+        self.bar(what)
+
+
 def write_briefing(args, scenario, table, plan, *, fmt: str, name: str, revision=None,
                    author: str | None = None, note: str | None = None) -> int:
     """Make the briefing with a progress bar on standard error and write it atomically."""
     from geo.export import atomic_path
     from planner.briefing import BriefingError, briefing_html, briefing_pdf
-    from planner.progress import Progress
     mandate = mandate_key(args, scenario)
-    other, other_name = None, None
-    if args.compare:
-        other, other_name = _other_plan(args.compare, table, [c.code for c in scenario.contingents],
-                                        args.workspace)
-    bar = {}
-
-    def progress(done, total, what):
-        bar.setdefault("bar", Progress(total, "briefing"))(what)
-
+    codes = [c.code for c in scenario.contingents]
+    other, other_name = (_other_plan(args.compare, table, codes, args.workspace)
+                         if args.compare else (None, None))
     make = briefing_pdf if fmt == "pdf" else briefing_html
     try:
         out = make(scenario, plan, mandate=mandate, plan_name=name, revision=revision,
-                   revision_note=note, author=args.author or author, compare=other, compare_name=other_name,
-                   progress=progress, table=table, solve_limit_s=args.solve_limit)
+                   revision_note=note, author=args.author or author, compare=other,
+                   compare_name=other_name, progress=_Bar(), table=table,
+                   solve_limit_s=args.solve_limit)
     except BriefingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -94,9 +99,6 @@ def write_briefing(args, scenario, table, plan, *, fmt: str, name: str, revision
         tmp.write_bytes(out if isinstance(out, bytes) else out.encode("utf-8"))
     print(f"wrote {args.output}: briefing of {name} under {scenario.mandates[mandate].label}")
     return EXIT_OK
-
-
-SAVED = re.compile(r"^(?P<name>.+?)(?:@(?P<revision>\d+))?$", re.S)
 
 
 def add_saved_parser(p) -> None:
@@ -109,15 +111,13 @@ def add_saved_parser(p) -> None:
 
 
 def run_saved(args) -> int:
+    from planner.cli.diff import saved_revision
     from planner.domain.sectors import sector_table
     from planner.files.scenario_file import load_scenario
-    from planner.files.store import PlanStore
     fmt = output_format(args.output)
-    found = SAVED.match(args.name)
-    name, number = found["name"], found["revision"]
-    revision = PlanStore(args.workspace).revision(name, None if number is None else int(number))
+    _, revision = saved_revision(args.name, args.workspace)
     scenario = load_scenario(args.scenario)
     return write_briefing(args, scenario, sector_table(scenario), revision.plan, fmt=fmt,
-                          name=args.display_name or name, revision=revision.number,
-                          author=revision.author,
+                          name=args.display_name or revision.plan_name,
+                          revision=revision.number, author=revision.author,
                           note=f"saved {revision.time}: {revision.message or '(no message)'}")

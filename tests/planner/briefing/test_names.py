@@ -43,7 +43,8 @@ def hostile(tmp_path_factory):
     plan = Plan.from_assignments([
         Assignment(1, "P1-S01", "AAA", {"AAA": 200}), Assignment(1, "P1-S02", "DDD", {"DDD": 100}),
         Assignment(2, "P1-S01", "AAA", {"AAA": 200}), Assignment(2, "P1-S02", "BBB", {"BBB": 150}),
-        Assignment(2, "P2-S01", "CCC", {"CCC": 100}), Assignment(2, "P2-S02", "BBB", {"BBB": 100})])
+        Assignment(2, "P2-S01", "CCC", {"CCC": 100}),
+        Assignment(2, "P2-S02", "BBB", {"BBB": 100})])
     return scenario, plan
 
 

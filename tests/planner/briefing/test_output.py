@@ -86,3 +86,17 @@ def test_compare_lists_every_change_and_maps_the_changed_sectors(mini_plans, tmp
         assert pdf.squeezed(f"{c.sector_id} {c.before} {c.after}") in flat
     assert "P1-S01" in texts[map_page] and "P2-S02" in texts[map_page]
     assert "From draft 2 to this plan: 2 lead changes" in " ".join(texts[map_page].split())
+
+
+def test_fonts_come_from_debian_else_matplotlib_else_a_clear_error(monkeypatch, tmp_path):
+    from pathlib import Path
+
+    import matplotlib
+
+    from planner.briefing import BriefingError, typeset
+    assert (typeset.font_dir() / typeset.FONT_FILE).is_file()
+    monkeypatch.setattr(typeset, "DEBIAN_FONTS", tmp_path / "no-fonts")
+    assert typeset.font_dir() == Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    monkeypatch.setattr(matplotlib, "get_data_path", lambda: str(tmp_path / "no-mpl"))
+    with pytest.raises(BriefingError, match="fonts-dejavu-core"):
+        typeset.font_dir()
