@@ -18,6 +18,7 @@ from planner.rules.check import check  # noqa: E402
 from planner.solver.optimize import solve  # noqa: E402
 from planner.domain.sectors import sector_table  # noqa: E402
 from planner.solver.greedy import greedy  # noqa: E402
+from planner.solver.problem import PlanProblem  # noqa: E402
 from planner.files.scenario_file import load_scenario  # noqa: E402
 
 
@@ -41,7 +42,7 @@ class FirstPlan:
 def run_case(name, scenario, mandate, time_limit, workers):
     tbl = sector_table(scenario)
     with Timer() as t_greedy:
-        g = greedy(scenario, mandate, tbl)
+        g = greedy(PlanProblem.from_scenario(scenario, mandate, table=tbl))
     g_hard, g_soft, g_troops = score(g, scenario, mandate, tbl)
     first = FirstPlan()
     result = solve(scenario, mandate, table=tbl, time_limit_s=time_limit, workers=workers,

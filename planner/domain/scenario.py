@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import geopandas as gpd
 import pyproj
@@ -12,6 +12,9 @@ import pyproj
 from geo.attributes import Surroundings
 from geo.errors import Problem
 from geo.zones import PhaseZones
+
+if TYPE_CHECKING:  # rules know the scenario's types at run time, not the other way round
+    from planner.rules.base import Rule
 
 TASKS = ("monitoring", "separation", "humanitarian", "policing", "enforcement", "disarmament")
 TASK_TRIGGERS = ("all", "contact_line", "crossing", "urban", "coastal")
@@ -69,17 +72,6 @@ class Veto:
 
 
 @dataclass(frozen=True)
-class RuleSpec:
-    """One rule as the scenario states it; the kind's definition gives it meaning."""
-
-    id: str
-    kind: str
-    severity: str
-    params: Mapping[str, object]
-    weight: float = 1.0
-
-
-@dataclass(frozen=True)
 class Geography:
     urban_density: float = 5000.0
     touch_m: float = 25.0
@@ -125,7 +117,7 @@ class Scenario:
     mandates: Mapping[str, Mandate]
     contingents: tuple[Contingent, ...]
     vetoes: tuple[Veto, ...]
-    rules: tuple[RuleSpec, ...]
+    rules: tuple[Rule, ...]  # as the file states them; planner.rules.bind resolves them
     geography: Geography
     troop_unit: int
     sectoring: Sectoring

@@ -15,9 +15,10 @@ import pyproj
 from geo.errors import InputError, Problem, problem
 from geo.layers import Layer, project, read_layer, utm_crs
 from planner.domain.scenario import (BUNDLED, LAYER_SPECS, SEVERITIES, TASK_TRIGGERS, TASKS,
-                                     Contingent, Geography, Layers, Mandate, Phase, RuleSpec,
-                                     Scenario, Sectoring, Veto)
+                                     Contingent, Geography, Layers, Mandate, Phase, Scenario,
+                                     Sectoring, Veto)
 from planner.files.schema import Reader, at_least, load_yaml, one_of
+from planner.rules.base import Rule, rule_problems
 
 _TOP_KEYS = {"name", "description", "disclaimer", "crs", "layers", "geography", "phases",
              "troop_unit", "mandates", "contingents", "vetoes", "rules", "sectoring", "marking"}
@@ -248,7 +249,7 @@ def _read_vetoes(doc, r) -> tuple[Veto, ...]:
     return tuple(out)
 
 
-def _read_rules(doc, r) -> tuple[RuleSpec, ...]:
+def _read_rules(doc, r) -> tuple[Rule, ...]:
     out, seen = [], set()
     for i, item in _entries(doc, "rules", r, required=False):
         if not isinstance(item, dict):
@@ -260,7 +261,7 @@ def _read_rules(doc, r) -> tuple[RuleSpec, ...]:
         if rid in seen:
             r.report("duplicate rule id", where=where, field="id", value=rid)
         seen.add(rid)
-        out.append(RuleSpec(
+        out.append(Rule(
             id=rid, kind=r.get(item, "kind", "str", where=where),
             severity=r.get(item, "severity", "str", where=where, default="hard",
                            check=one_of(SEVERITIES)),
@@ -270,9 +271,8 @@ def _read_rules(doc, r) -> tuple[RuleSpec, ...]:
     return tuple(out)
 
 
-def _validate_rules(specs, path) -> list[Problem]:
-    from planner.rules import validate_specs  # rules know their kinds; scenario only carries them
-    return validate_specs([s for s in specs if s.id and s.kind], path)
+def _validate_rules(rules, path) -> list[Problem]:
+    return rule_problems([r for r in rules if r.id and r.kind], path)
 
 
 def _read_geography(doc, r) -> Geography:
@@ -367,8 +367,8 @@ def _check_fields(read: dict[str, Layer], phases: list[int]) -> list[Problem]:
     return check_layer_fields(read, phases)
 
 
-def load_rules(path) -> tuple[RuleSpec, ...]:
-    """Rule specs from a YAML file holding ``rules:`` (as in scenario.yaml), validated.
+def load_rules(path) -> tuple[Rule, ...]:
+    """Rules from a YAML file holding ``rules:`` (as in scenario.yaml), validated.
 
     Raises
     ------
@@ -381,8 +381,8 @@ def load_rules(path) -> tuple[RuleSpec, ...]:
         r.report("must be a mapping with a 'rules' list", field="rules")
         raise InputError(r.problems)
     r.keys(doc, {"rules"})
-    specs = _read_rules(doc, r)
-    problems = r.problems + _validate_rules(specs, path)
+    rules = _read_rules(doc, r)
+    problems = r.problems + _validate_rules(rules, path)
     if problems:
         raise InputError(problems)
-    return specs
+    return rules

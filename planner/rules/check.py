@@ -6,7 +6,7 @@ from functools import cached_property
 
 from planner.domain.plan import Plan
 from planner.domain.sectors import SectorTable, sector_table
-from planner.rules import Situation, Violation, bind_all
+from planner.rules import Rule, Situation, Violation, bind_all
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,11 @@ def _order(rule_index):
     return key
 
 
-def situation(plan: Plan, scenario, mandate: str, *, table: SectorTable | None = None,
-              contingents=None, vetoes=None) -> Situation:
-    """The :class:`Situation` a plan is checked (or optimized) in."""
+def situation(plan: Plan, scenario, mandate: str | None = None, *,
+              table: SectorTable | None = None, contingents=None, vetoes=None) -> Situation:
+    """The :class:`Situation` a plan is checked in (``mandate``: a key of the scenario's
+    mandates, default its first)."""
+    mandate = next(iter(scenario.mandates)) if mandate is None else mandate
     if mandate not in scenario.mandates:
         raise ValueError(f"`mandate` must be one of {', '.join(scenario.mandates)}; "
                          f"got {mandate!r}")
@@ -72,7 +74,7 @@ def situation(plan: Plan, scenario, mandate: str, *, table: SectorTable | None =
                      tuple(scenario.vetoes if vetoes is None else vetoes), scenario.troop_unit)
 
 
-def check(plan: Plan, scenario, mandate: str = "chapter-vi", *, rules=None,
+def check(plan: Plan, scenario, mandate: str | None = None, *, rules=None,
           table: SectorTable | None = None, contingents=None, vetoes=None) -> Report:
     """Check ``plan`` against every rule of ``scenario`` (or ``rules``) under ``mandate``.
 
@@ -83,9 +85,9 @@ def check(plan: Plan, scenario, mandate: str = "chapter-vi", *, rules=None,
     scenario
         The loaded scenario.
     mandate
-        Key of one of the scenario's mandates.
+        Key of one of the scenario's mandates (default: the scenario's first).
     rules
-        Rule specs replacing the scenario's own (``planner check --rules``).
+        Rules replacing the scenario's own (``planner check --rules``), bound or not.
     table
         A precomputed :class:`SectorTable` (saves the geometry work on repeated checks).
     contingents, vetoes
@@ -98,7 +100,11 @@ def check(plan: Plan, scenario, mandate: str = "chapter-vi", *, rules=None,
     """
     sit = situation(plan, scenario, mandate, table=table, contingents=contingents,
                     vetoes=vetoes)
-    bound = bind_all(rules if rules is not None else scenario.rules)
-    found = [v for rule in bound for v in rule.kind.check(rule, sit)]
-    index = {r.id: i for i, r in enumerate(bound)}
-    return Report(tuple(sorted(found, key=_order(index))), mandate, len(bound))
+    return evaluate(sit, bind_all(rules if rules is not None else scenario.rules))
+
+
+def evaluate(sit: Situation, rules: list[Rule]) -> Report:
+    """Run every bound rule of ``rules`` over ``sit`` (see :func:`check`)."""
+    found = [v for rule in rules for v in rule.check(sit)]
+    index = {r.id: i for i, r in enumerate(rules)}
+    return Report(tuple(sorted(found, key=_order(index))), sit.mandate.key, len(rules))

@@ -1,8 +1,8 @@
 """Rule kinds about the force as a whole in each phase: capacity, shares, nation counts."""
 from __future__ import annotations
 
-from planner.rules.base import Param, RuleKind, register
 from planner.files.schema import at_least
+from planner.rules.base import Param, RuleKind, register
 
 
 # --- capacity ------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ register(RuleKind(
     "max_share", "No nation has more than max_share of the troops deployed in a phase.",
     {"max_share": Param("number", 0.4, "fraction of deployed troops",
                         lambda v: None if 0 < v <= 1 else "must be a fraction in (0, 1]")},
-    check_max_share, encode_max_share))
+    check_max_share, encode_max_share, share_cap=lambda rule: rule.params["max_share"]))
 
 
 # --- min_nations ---------------------------------------------------------------------------

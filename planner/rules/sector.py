@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import math
 
-from planner.rules.base import Param, RuleKind, register
-from planner.rules.situation import vetoed
 from planner.files.schema import at_least
+from planner.rules.base import Bars, Param, RuleKind, Why, register
+from planner.rules.context import vetoed
 
 
 def _share_check(v):
@@ -75,9 +75,10 @@ register(RuleKind(
 
 
 # --- tasks_required ------------------------------------------------------------------------
-def covering(sit_or_m, task):
-    """Contingents in play that accept ``task``."""
-    return [n for n, c in sit_or_m.contingents.items() if task in c.tasks]
+def covering(context, task):
+    """Contingents in play (of a :class:`~planner.rules.context.RuleContext`) that accept
+    ``task``."""
+    return [n for n, c in context.contingents.items() if task in c.tasks]
 
 
 def check_tasks(rule, sit):
@@ -125,15 +126,16 @@ register(RuleKind(
 
 # --- who may deploy where: one pattern, several reasons -------------------------------------
 def _deployment_check(reason):
-    """A check flagging each deployed nation for which ``reason(sit, key, nation)`` says why not."""
+    """A check flagging each deployed nation for which ``reason(rule, sit, key, nation)``
+    says why not."""
     def check(rule, sit):
         for key in sit.keys:
             for n in sorted(sit.assignment(key).nations):
                 why = reason(rule, sit, key, n)
                 if why:
                     yield rule.violation(phase=key[0], sector=key[1], nation=n,
-                                         measured=why[0], limit=why[1],
-                                         message=f"{n} in {_where(key)}: {why[2]}")
+                                         measured=why.measured, limit=why.limit,
+                                         message=f"{n} in {_where(key)}: {why.text}")
     return check
 
 
@@ -147,59 +149,74 @@ def _deployment_encode(reason):
     return encode
 
 
-def _mandate_reason(rule, sit, key, n):
-    c = sit.contingents.get(n)
-    if c is None or sit.mandate.key in c.mandates:
+def deployment_kind(name: str, doc: str, who, *, per_sector: bool = False):
+    """Register, under ``name``, the kind the decorated ``reason(rule, context, key, nation)``
+    defines: its check, its encoding and its :class:`Bars` all read that one function."""
+    def define(reason):
+        register(RuleKind(name, doc, {}, _deployment_check(reason), _deployment_encode(reason),
+                          bars=Bars(reason, who, per_sector=per_sector)))
+        return reason
+    return define
+
+
+def _mandate_name(context) -> str:
+    return context.mandate.label.split(":")[0]
+
+
+@deployment_kind("mandate_accepted", "Only contingents that accept the mandate deploy.",
+                 lambda context, phase: f"accept {_mandate_name(context)}")
+def _mandate_reason(rule, context, key, n):
+    c = context.contingents.get(n)
+    if c is None or context.mandate.key in c.mandates:
         return None
     accepted = ", ".join(sorted(c.mandates)) or "none"
-    return (accepted, sit.mandate.key, f"does not accept {sit.mandate.key} "
-                                       f"(accepts: {accepted})")
+    return Why(accepted, context.mandate.key, f"does not accept {context.mandate.key} "
+                                              f"(accepts: {accepted})")
 
 
-def _phase_reason(rule, sit, key, n):
-    c = sit.contingents.get(n)
+@deployment_kind("phase_available", "A contingent deploys only from the phase it is available.",
+                 lambda context, phase: f"are available in phase {phase}")
+def _phase_reason(rule, context, key, n):
+    c = context.contingents.get(n)
     if c is None or c.available_from <= key[0]:
         return None
-    return (key[0], c.available_from, f"is available only from phase {c.available_from}")
+    return Why(key[0], c.available_from, f"is available only from phase {c.available_from}")
 
 
-def _veto_reason(rule, sit, key, n):
-    found = vetoed(sit.vetoes, n, key[1])
+@deployment_kind("veto", "A stakeholder's veto bars a nation everywhere or in listed sectors.",
+                 lambda context, phase: "are free of vetoes there", per_sector=True)
+def _veto_reason(rule, context, key, n):
+    found = vetoed(context.vetoes, n, key[1])
     if not found:
         return None
     v = found[0]
     note = f" ({v.note})" if v.note else ""
-    return (n, f"not {n}", f"vetoed by {v.by}{note} [{v.id}]")
-
-
-for _name, _doc, _reason in [
-    ("mandate_accepted", "Only contingents that accept the mandate deploy.", _mandate_reason),
-    ("phase_available", "A contingent deploys only from the phase it is available.",
-     _phase_reason),
-    ("veto", "A stakeholder's veto bars a nation everywhere or in listed sectors.", _veto_reason),
-]:
-    register(RuleKind(_name, _doc, {}, _deployment_check(_reason), _deployment_encode(_reason)))
+    return Why(n, f"not {n}", f"vetoed by {v.by}{note} [{v.id}]")
 
 
 # --- lead_restriction ----------------------------------------------------------------------
-def check_lead_restriction(rule, sit):
+def _lead_reason(rule, context, key, n):
     tag, allowed = rule.params["attribute"], rule.params["nations"]
+    if n in allowed or tag not in context.table.tags(*key):
+        return None
+    return Why(n, ", ".join(allowed), f"{n} leads {_where(key)}, which has {tag}; only "
+                                      f"{', '.join(allowed)} may lead such sectors")
+
+
+def check_lead_restriction(rule, sit):
     for key in sit.keys:
         lead = sit.assignment(key).lead
-        if lead and tag in sit.table.tags(*key) and lead not in allowed:
-            yield rule.violation(phase=key[0], sector=key[1], nation=lead, measured=lead,
-                                 limit=", ".join(allowed),
-                                 message=f"{lead} leads {_where(key)}, which has {tag}; only "
-                                         f"{', '.join(allowed)} may lead such sectors")
+        why = _lead_reason(rule, sit, key, lead) if lead else None
+        if why:
+            yield rule.violation(phase=key[0], sector=key[1], nation=lead, measured=why.measured,
+                                 limit=why.limit, message=why.text)
 
 
 def encode_lead_restriction(rule, m):
-    tag, allowed = rule.params["attribute"], set(rule.params["nations"])
     for p, s in m.keys:
-        if tag in m.table.tags(p, s):
-            for n in m.nations:
-                if n not in allowed:
-                    m.enforce(rule, m.lead[p, s, n] == 0, p)
+        for n in m.nations:
+            if _lead_reason(rule, m, (p, s), n):
+                m.enforce(rule, m.lead[p, s, n] == 0, p)
 
 
 register(RuleKind(
@@ -207,7 +224,9 @@ register(RuleKind(
     {"attribute": Param("str", doc="a sector tag: contact_line, crossing, urban, coastal or "
                                    "border:<neighbour>"),
      "nations": Param("str_list", doc="contingent codes allowed to lead")},
-    check_lead_restriction, encode_lead_restriction))
+    check_lead_restriction, encode_lead_restriction,
+    bars=Bars(_lead_reason, lambda context, phase: "may lead there", lead_only=True,
+              per_sector=True)))
 
 
 # --- pinned --------------------------------------------------------------------------------

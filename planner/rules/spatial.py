@@ -1,8 +1,7 @@
 """Rule kinds about where nations sit relative to each other and across phases."""
 from __future__ import annotations
 
-from planner.rules.base import Param, RuleKind, register
-from planner.rules.situation import vetoed
+from planner.rules.base import REGISTRY, Param, RuleKind, register
 
 
 def components(sectors: set[str], neighbours: dict[str, frozenset[str]]) -> list[list[str]]:
@@ -197,23 +196,27 @@ register(RuleKind("continuity", "A lead nation keeps its sector in later phases.
 
 
 # --- preference ----------------------------------------------------------------------------
-def preferring(sit_or_m) -> dict[tuple[int, str], list[str]]:
+def preferring(context) -> dict[tuple[int, str], list[str]]:
     """For each open (phase, sector) with takers: contingents that prefer one of its tags and
-    could lead it (available by then, accept the mandate, not vetoed there)."""
-    ready = [(n, c) for n, c in sorted(sit_or_m.contingents.items())
-             if c.prefers and sit_or_m.mandate.key in c.mandates]
+    could deploy there, as every deployment kind (mandate, availability, veto) says, whether
+    or not the rule set holds it: a preference is for what a nation could take."""
+    ready = [(n, c) for n, c in sorted(context.contingents.items()) if c.prefers]
     if not ready:
         return {}
+    bars = [k.bars for k in REGISTRY.values() if k.bars and not k.bars.lead_only]
+    anywhere = [b for b in bars if not b.per_sector]
+    here = [b for b in bars if b.per_sector]
     by_tags: dict[tuple[int, frozenset], list[str]] = {}
     out = {}
-    for p, s in sit_or_m.keys:
-        tags = sit_or_m.table.tags(p, s)
-        if (p, tags) not in by_tags:
-            by_tags[p, tags] = [n for n, c in ready if set(c.prefers) & tags
-                                and c.available_from <= p]
-        want = [n for n in by_tags[p, tags] if not vetoed(sit_or_m.vetoes, n, s)]
+    for key in context.keys:
+        tags = context.table.tags(*key)
+        if (key[0], tags) not in by_tags:  # the same for every sector of these tags
+            by_tags[key[0], tags] = [n for n, c in ready if set(c.prefers) & tags and
+                                     not any(b.reason(None, context, key, n) for b in anywhere)]
+        want = [n for n in by_tags[key[0], tags]
+                if not any(b.reason(None, context, key, n) for b in here)]
         if want:
-            out[p, s] = want
+            out[key] = want
     return out
 
 

@@ -1,4 +1,8 @@
-"""Obvious impossibilities, found before any solve, with the numbers behind them."""
+"""Obvious impossibilities, found before any solve, with the numbers behind them.
+
+Each function reads a :class:`planner.solver.problem.PlanProblem`: its bound hard rules say
+who may be where (``Rule.bars``), the same rules the optimizer encodes.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +11,6 @@ from itertools import combinations
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_flow
-
 
 
 @dataclass(frozen=True)
@@ -22,11 +25,12 @@ def _fmt_force(contingents, codes):
     return ", ".join(f"{c} {contingents[c].troops:,}" for c in codes) or "none"
 
 
-def missing_tasks(rules, table, requirements, contingents) -> list[Reason]:
+def missing_tasks(problem) -> list[Reason]:
     """Required tasks that no contingent in the force accepts at all."""
-    tasks_rule = next((r for r in rules if r.kind.name == "tasks_required" and r.hard), None)
+    tasks_rule = next((r for r in problem.rules if r.kind == "tasks_required" and r.hard), None)
     if tasks_rule is None:
         return []
+    contingents, requirements = problem.contingents, problem.requirements
     accepted = set().union(*(c.tasks for c in contingents.values())) if contingents else set()
     out = []
     for task in sorted({t for req in requirements.values() for t in req.tasks} - accepted):
@@ -41,21 +45,12 @@ def missing_tasks(rules, table, requirements, contingents) -> list[Reason]:
     return out
 
 
-def _filters(rules, mandate, vetoes):
-    """Hard rules that keep a contingent out of a sector: (rule, allowed(contingent, p, s))."""
-    out = []
-    for r in rules:
-        if not r.hard:
-            continue
-        if r.kind.name == "mandate_accepted":
-            out.append((r, lambda c, p, s: mandate.key in c.mandates))
-        elif r.kind.name == "phase_available":
-            out.append((r, lambda c, p, s: c.available_from <= p))
-        elif r.kind.name == "veto":
-            out.append((r, lambda c, p, s: not any(v.nation == c.code and
-                                                   (v.sectors is None or s in v.sectors)
-                                                   for v in vetoes)))
-    return out
+def _filters(problem):
+    """Hard rules that keep a contingent out of a sector: (rule, allowed(contingent, p, s)),
+    as each rule says it (leading aside: troops may still go there)."""
+    return [(r, lambda c, p, s, r=r: r.bars(problem, (p, s), c.code) is None)
+            for r in problem.rules
+            if r.hard and r.definition.bars is not None and not r.definition.bars.lead_only]
 
 
 def _units_needed(troops, unit):
@@ -80,28 +75,27 @@ def _max_flow(contingents, sectors, needs, allowed, unit) -> int:
     return int(maximum_flow(graph, source, sink).flow_value)
 
 
-def troop_shortfall(rules, table, requirements, contingents, mandate, vetoes, unit=1) -> list[Reason]:
+def troop_shortfall(problem) -> list[Reason]:
     """Phases where no assignment of whole troop units meets every requirement.
 
     Exact for troops_required with capacity and the rules that keep contingents out of
     sectors (mandate, availability, vetoes): a transportation problem solved as a max flow.
     Filter sets are tried smallest first, so the reported rule set is minimal.
     """
-    kinds = {r.kind.name: r for r in rules if r.hard}
+    kinds = {r.kind: r for r in problem.rules if r.hard}
     if "troops_required" not in kinds:
         return []
-    filters = _filters(rules, mandate, vetoes)
+    filters = _filters(problem)
     out = []
-    for p in table.phases:
-        keys = [(q, s) for (q, s) in requirements if q == p]
+    for p in problem.phases:
+        keys = [(q, s) for (q, s) in problem.requirements if q == p]
         sectors = [s for _, s in keys]
-        needs = [_units_needed(requirements[k].troops, unit) for k in keys]
-        found = _first_failing(filters, contingents, p, sectors, needs, unit,
+        needs = [_units_needed(problem.requirements[k].troops, problem.unit) for k in keys]
+        found = _first_failing(filters, problem.contingents, p, sectors, needs, problem.unit,
                                with_capacity="capacity" in kinds)
         if found:
             used, empty, codes = found
-            out.append(_shortfall_reason(kinds, used, empty, codes, contingents, p, keys,
-                                         requirements, mandate))
+            out.append(_shortfall_reason(kinds, used, empty, codes, problem, p, keys))
     return out
 
 
@@ -121,28 +115,24 @@ def _first_failing(filters, contingents, p, sectors, needs, unit, with_capacity)
     return None
 
 
-def _shortfall_reason(kinds, used, empty, codes, contingents, p, keys, requirements, mandate):
-    conditions = [r.kind.name for r, _ in used]
-    name = mandate.label.split(":")[0]
+def _shortfall_reason(kinds, used, empty, codes, problem, p, keys):
+    bars = [r.definition.bars for r, _ in used]
+    contingents, requirements = problem.contingents, problem.requirements
+    name = problem.mandate.label.split(":")[0]
     ids = (kinds["troops_required"].id,) + (() if empty else (kinds["capacity"].id,)) + \
         tuple(r.id for r, _ in used)
     if empty:
-        why = {"mandate_accepted": f"accept {name}", "phase_available": f"are available in "
-               f"phase {p}", "veto": "are free of vetoes there"}
-        said = " and ".join(why[c] for c in conditions) or "exist"
+        said = " and ".join(b.who(problem, p) for b in bars) or "exist"
         shown = ", ".join(empty[:6]) + (f" and {len(empty) - 6} more" if len(empty) > 6 else "")
         return Reason(tuple(f"{i}@{p}" for i in ids), (
             f"In phase {p}, no contingent that may deploy can reach {shown}: troops are needed "
             f"there, but no contingent in the force would {said}.",))
     need = sum(requirements[k].troops for k in keys)
     offered = sum(contingents[n].troops for n in codes)
-    qualifier = []
-    if "mandate_accepted" in conditions:
-        qualifier.append(f"accept {name}")
-    if "phase_available" in conditions:
-        qualifier.append(f"are available in phase {p}")
+    qualifier = [b.who(problem, p) for b in bars if not b.per_sector]
     what = " that " + " and ".join(qualifier) if qualifier else ""
-    veto = " once the vetoes apply" if "veto" in conditions else ""
+    where = any(b.per_sector for b in bars)  # the vetoes: they bar some sectors only
+    veto = " once the vetoes apply" if where else ""
     gap = f"short by {need - offered:,}" if offered < need else \
         "enough in total, but not where the vetoes let them go"
     sentences = [f"{name} needs {need:,} troops in phase {p}; the coalition offers "
@@ -167,8 +157,6 @@ def task_quantities(p, requirements, contingents, codes) -> list[str]:
     return out
 
 
-def obvious_impossibilities(rules, table, requirements, contingents, mandate, vetoes,
-                            unit=1) -> list[Reason]:
-    """Every impossibility that needs no solver."""
-    return (missing_tasks(rules, table, requirements, contingents)
-            + troop_shortfall(rules, table, requirements, contingents, mandate, vetoes, unit))
+def obvious_impossibilities(problem) -> list[Reason]:
+    """Every impossibility of ``problem`` that needs no solver."""
+    return missing_tasks(problem) + troop_shortfall(problem)

@@ -2,9 +2,10 @@
 
 Variables, for each open (phase, sector) and each contingent in play: ``lead`` (bool),
 ``units`` (troops in units of the scenario's ``troop_unit``) and ``present`` (units > 0).
-Hard rules are plain constraints; to explain infeasibility the model is built again with
-each hard rule under an assumption literal per rule and phase, so CP-SAT can name a minimal
-set. Soft rules pay their weight for each violated condition.
+Each hard rule's conditions are guarded by an assumption literal per rule and phase: held
+true while solving (presolve folds them away) and set free to explain infeasibility, when
+CP-SAT names a minimal set of them; one model serves both. Soft rules pay their weight for
+each violated condition.
 """
 from __future__ import annotations
 
@@ -12,29 +13,30 @@ from functools import cached_property
 
 from ortools.sat.python import cp_model
 
-from planner.domain.sectors import Requirement, SectorTable
-
 SOFT_SCALE = 10  # soft weights are kept to one decimal place
 
 
 class Model:
-    """A CP-SAT model of a plan over ``phases`` (see the module docstring)."""
+    """A CP-SAT model of a :class:`planner.solver.problem.PlanProblem` (see the module
+    docstring); a :class:`planner.rules.context.RuleContext`.
 
-    def __init__(self, table: SectorTable, mandate, contingents: dict, vetoes, *, unit: int,
-                 phases=None, pins=None, best_effort: bool = False, explain: bool = False,
-                 context=None):
+    ``explain`` puts hard rules under guards (:meth:`guard`); without it (best effort) they
+    are plain constraints, or slack when the problem is best-effort.
+    """
+
+    def __init__(self, problem, *, explain: bool = False):
         self.cp = cp_model.CpModel()
-        self.table, self.mandate, self.contingents = table, mandate, contingents
-        self.vetoes, self.unit, self.best_effort = tuple(vetoes), unit, best_effort
+        self.table, self.mandate, self.contingents = problem.table, problem.mandate, \
+            problem.contingents
+        self.vetoes, self.unit, self.best_effort = problem.vetoes, problem.unit, \
+            problem.best_effort
         self.explain = explain
-        self.phases = tuple(phases or table.phases)
-        self.keys = [k for k in table.keys if k[0] in self.phases]
+        self.phases, self.keys = problem.phases, problem.keys
         self.key_set = set(self.keys)
-        self.nations = sorted(contingents)
-        self.pins = dict(pins or {})
-        # leads of phases not planned here (from the reference plan): rules spanning phases,
-        # like continuity, hold against them
-        self.context = {k: lead for k, lead in (context or {}).items() if k[0] not in self.phases}
+        self.nations = sorted(problem.contingents)
+        self.pins = dict(problem.pins)
+        self.context = problem.context
+        self.requirements = problem.requirements
         self.guards: dict[str, cp_model.IntVar] = {}
         self.guard_rules: dict[str, tuple] = {}
         self.soft_terms: list = []      # (scaled weight, expression)
@@ -42,10 +44,6 @@ class Model:
         self.shortfalls: dict = {}
         self.hinters: list = []         # plan -> [(auxiliary variable, value)], see hint()
         self._build_variables()
-
-    @cached_property
-    def requirements(self) -> dict[tuple[int, str], Requirement]:
-        return {k: self.table.requirement(*k, self.mandate) for k in self.keys}
 
     @cached_property
     def _need_bound(self) -> int:
@@ -154,9 +152,9 @@ class Model:
     def relax(self, rule, phase=None) -> list:
         """Enforcement literals for one condition of ``rule``.
 
-        Hard: none, so presolve can use the constraint; when explaining, the rule's guard
-        (an assumption). Soft, or hard in best-effort mode: a fresh slack literal whose
-        truth costs the rule's weight.
+        Hard: the rule's guard (see :meth:`hold_guards`), or none without ``explain``.
+        Soft, or hard in best-effort mode: a fresh slack literal whose truth costs the
+        rule's weight.
         """
         if rule.hard and not self.best_effort:
             return [self.guard(rule, phase)] if self.explain else []
@@ -180,6 +178,14 @@ class Model:
         lits = self.relax(rule, p)
         self.cp.Add(self.lead[p, s, n] == 0).OnlyEnforceIf(lits)
         self.cp.Add(self.units[p, s, n] == 0).OnlyEnforceIf(lits)
+
+    def hold_guards(self, held: bool = True) -> None:
+        """Fix every guard true (solving: hard rules hold, and presolve turns the guarded
+        constraints into plain ones) or let them free (explaining: they become assumptions)."""
+        for var in self.guards.values():
+            domain = self.cp.Proto().variables[var.Index()].domain
+            domain.clear()
+            domain.extend([1 if held else 0, 1])
 
     def hint(self, plan) -> None:
         """Suggest ``plan`` as a starting solution (CP-SAT repairs it if it breaks rules).

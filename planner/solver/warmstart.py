@@ -6,7 +6,10 @@ phases at once so that its preferred area stays connected as it grows; every oth
 sector is reached by growing regions outward one sector per nation in turn, from the sectors
 each nation already leads and from seeds spread far apart, so each nation's area stays
 connected (``contiguous_area``) and areas stay alike in size. Troops then fill each sector's
-requirement as in :func:`planner.greedy.greedy`, the lead first.
+requirement (:func:`fill_troops`), the lead first.
+
+Who may lead where comes from the problem's own bound rules
+(:class:`planner.solver.eligibility.Eligibility`), so the hint keeps the rules being solved.
 
 Only the optimizer reads this plan, as its hint: CP-SAT starts from it and repairs whatever
 other rules it breaks. On the 300-sector benchmark it turns a search that ended with a soft
@@ -16,9 +19,28 @@ from __future__ import annotations
 
 from collections import deque
 
-from planner.solver.greedy import Eligibility, fill_troops
 from planner.domain.plan import Assignment, Plan
 from planner.rules.spatial import components
+
+
+def fill_troops(need: int, ranked: list[str], left: dict[str, int], unit: int,
+                troops: dict[str, int] | None = None) -> dict[str, int]:
+    """Add troops from ``ranked`` contingents in order, in whole units, until ``need`` is met.
+
+    ``troops`` are those already in the sector; ``left`` (troops each contingent has not
+    yet deployed) is reduced in place.
+    """
+    troops = dict(troops or {})
+    need = -(-need // unit) * unit - sum(troops.values())
+    for code in ranked:
+        take = min(need, left[code] // unit * unit)
+        if take > 0:
+            troops[code] = troops.get(code, 0) + take
+            left[code] -= take
+            need -= take
+        if need <= 0:
+            break
+    return troops
 
 
 def _distances(sources, allowed, neighbours) -> dict[str, int]:
@@ -104,7 +126,7 @@ def _linking_path(part, area, allowed, neighbours) -> list[str] | None:
     return None
 
 
-def _preferred_areas(tbl, phases, eligibility, prefers) -> dict[str, str]:
+def _preferred_areas(problem, phases, prefers) -> dict[str, str]:
     """Who leads each preferred sector, decided over all phases at once (look-ahead).
 
     Preferred sectors that touch form parts; each part goes to a nation that prefers it and
@@ -112,15 +134,16 @@ def _preferred_areas(tbl, phases, eligibility, prefers) -> dict[str, str]:
     joining sectors go to that nation too. So a nation's preferred area stays one area as
     later phases open more of it, instead of being cut apart by what earlier phases gave away.
     """
+    table, eligibility = problem.table, problem.eligibility
     opens = {}
     for p in phases:
-        for s in tbl.open_in(p):
+        for s in table.open_in(p):
             opens.setdefault(s, p)
-    able = {s: {c.code for c in eligibility.able(tbl, p, s)} for s, p in opens.items()}
-    want = {s: {n for n in prefers if n in able[s] and prefers[n] & tbl.tags(p, s)}
+    able = {s: {c.code for c in eligibility.able(p, s)} for s, p in opens.items()}
+    want = {s: {n for n in prefers if n in able[s] and prefers[n] & table.tags(p, s)}
             for s, p in opens.items()}
     want = {s: w for s, w in want.items() if w}
-    linked = {s: frozenset(t for t in tbl.neighbours.get(s, ()) if t in want and want[t] & w)
+    linked = {s: frozenset(t for t in table.neighbours.get(s, ()) if t in want and want[t] & w)
               for s, w in want.items()}
     parts = sorted(components(set(want), linked), key=lambda g: (min(opens[s] for s in g), g))
     owner: dict[str, str] = {}
@@ -131,7 +154,7 @@ def _preferred_areas(tbl, phases, eligibility, prefers) -> dict[str, str]:
         if choice is None:
             for n in takers:
                 allowed = {t for t in opens if t not in owner and n in able[t]}
-                path = _linking_path(set(part), areas[n], allowed, tbl.neighbours)
+                path = _linking_path(set(part), areas[n], allowed, table.neighbours)
                 if path is not None and (joining is None or len(path) < len(joining)):
                     choice, joining = n, path
         if choice is None:
@@ -142,19 +165,23 @@ def _preferred_areas(tbl, phases, eligibility, prefers) -> dict[str, str]:
     return owner
 
 
-def _allowance(eligibility, tbl, p, m, unit) -> dict[str, int]:
+def allowance(problem, p) -> dict[str, int]:
     """Troops each contingent may deploy in phase ``p``: what it has, capped by the hard
-    ``max_share`` of the phase's requirement (each sector's rounded up to whole units)."""
-    need = sum(-(-tbl.requirement(p, s, m).troops // unit) * unit for s in tbl.open_in(p))
-    cap = eligibility.share_cap(need, unit)
-    return {c.code: min(c.troops, cap) for c in eligibility.force}
+    share caps of the phase's requirement (each sector's rounded up to whole units)."""
+    unit = problem.unit
+    need = sum(-(-problem.requirements[p, s].troops // unit) * unit
+               for s in problem.table.open_in(p))
+    cap = problem.eligibility.share_cap(need, unit)
+    return {c.code: min(c.troops, cap) for c in problem.eligibility.force}
 
 
-def _troops(eligibility, tbl, p, m, leads, unit, allowance) -> list[Assignment]:
+def _troops(problem, p, leads, allowance) -> list[Assignment]:
     """Each lead puts one unit in each sector it leads; then requirements are filled, those
     with tasks their lead does not accept first (they need particular contingents), largest
     first, from the contingents that accept the missing tasks. No contingent exceeds the
     troops ``allowance`` gives it."""
+    unit, eligibility, req = problem.unit, problem.eligibility, problem.requirements
+    open_ = problem.table.open_in(p)
     left = dict(allowance)
     first = {}
     for s, n in sorted(leads.items()):
@@ -162,58 +189,39 @@ def _troops(eligibility, tbl, p, m, leads, unit, allowance) -> list[Assignment]:
             first[s] = {n: unit}
             left[n] -= unit
     missing = {}
-    for s in tbl.open_in(p):
+    for s in open_:
         lead = eligibility.contingent(leads.get(s))
-        missing[s] = tbl.requirement(p, s, m).tasks - (lead.tasks if lead else frozenset())
+        missing[s] = req[p, s].tasks - (lead.tasks if lead else frozenset())
     rows = []
-    order = sorted(tbl.open_in(p), key=lambda s: (not missing[s], -tbl.requirement(p, s, m).troops,
-                                                  s))
-    for s in order:
-        req = tbl.requirement(p, s, m)
-        ranked = eligibility.ranked(tbl, p, s, req, left, lead=leads.get(s))
+    for s in sorted(open_, key=lambda s: (not missing[s], -req[p, s].troops, s)):
+        ranked = eligibility.ranked(p, s, req[p, s], left, lead=leads.get(s))
         # with tasks missing, room for a contingent that accepts them beside the lead's unit
-        troops = fill_troops(max(req.troops, 2 * unit) if missing[s] and s in first
-                             else req.troops, ranked, left, unit, first.get(s))
+        troops = fill_troops(max(req[p, s].troops, 2 * unit) if missing[s] and s in first
+                             else req[p, s].troops, ranked, left, unit, first.get(s))
         rows.append(Assignment(p, s, leads.get(s) or next(iter(troops), None), troops))
     return rows
 
 
-def region_plan(scenario, mandate: str, tbl, *, contingents=None, vetoes=None,
-                phases=None) -> Plan:
-    """A plan whose leads form lasting, connected regions (see the module docstring).
-
-    Parameters
-    ----------
-    scenario, mandate, tbl
-        The scenario, the mandate's key and its sector table.
-    contingents, vetoes
-        The contingents in play and the vetoes in force (default: the scenario's).
-    phases
-        The phases to plan, in order (default: all).
-
-    Returns
-    -------
-    Plan
-        Deterministic for the same inputs.
-    """
-    eligibility = Eligibility(scenario, mandate, contingents, vetoes)
-    m = scenario.mandates[mandate]
+def region_plan(problem) -> Plan:
+    """A plan of ``problem`` (a :class:`planner.solver.problem.PlanProblem`) whose leads form
+    lasting, connected regions (see the module docstring); deterministic."""
+    table, eligibility = problem.table, problem.eligibility
     prefers = {c.code: set(c.prefers) for c in eligibility.force if c.prefers}
-    phases = list(phases or tbl.phases)
-    owner = _preferred_areas(tbl, phases, eligibility, prefers)
+    phases = list(problem.phases)
+    owner = _preferred_areas(problem, phases, prefers)
     rows, before = [], {}
     for p in phases:
-        open_ = tbl.open_in(p)
-        able = {s: [c.code for c in eligibility.able(tbl, p, s)] for s in open_}
+        open_ = table.open_in(p)
+        able = {s: [c.code for c in eligibility.able(p, s)] for s in open_}
         leads = {s: before[s] for s in open_ if before.get(s) in able[s]}
         leads.update({s: owner[s] for s in open_
                       if s not in leads and owner.get(s) in able[s]})
         taken = set(leads.values()) | set(owner.values())  # preferring nations wait for theirs
         fresh = [c.code for c in eligibility.force
                  if c.code not in taken and any(c.code in a for a in able.values())]
-        allowance = _allowance(eligibility, tbl, p, m, scenario.troop_unit)
-        room = {n: troops // scenario.troop_unit for n, troops in allowance.items()}
-        leads = _grow(leads, open_, able, tbl.neighbours, fresh, room)
-        rows += _troops(eligibility, tbl, p, m, leads, scenario.troop_unit, allowance)
+        troops = allowance(problem, p)
+        room = {n: t // problem.unit for n, t in troops.items()}
+        leads = _grow(leads, open_, able, table.neighbours, fresh, room)
+        rows += _troops(problem, p, leads, troops)
         before = {s: leads[s] for s in leads}
     return Plan.from_assignments(rows)

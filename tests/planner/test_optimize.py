@@ -14,11 +14,12 @@ from planner.solver.optimize import solve
 from planner.domain.plan import Assignment, Pin, Plan
 from planner.files.planfile import plan_geojson
 from planner.domain.sectors import SectorTable, sector_table
-from planner.domain.scenario import Contingent, Mandate, Phase, RuleSpec, Veto
+from planner.domain.scenario import Contingent, Mandate, Phase, Veto
+from planner.rules import Rule
 
 
 def spec(rid, kind, severity="hard", weight=1.0, **params):
-    return RuleSpec(rid, kind, severity, MappingProxyType(params), weight)
+    return Rule(rid, kind, severity, MappingProxyType(params), weight)
 
 
 # --- the bundled scenario ------------------------------------------------------------------

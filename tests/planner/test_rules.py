@@ -6,12 +6,11 @@ import pytest
 from geo.errors import InputError
 from planner.rules.check import check
 from planner.domain.plan import Assignment, Plan
-from planner.rules import REGISTRY
-from planner.domain.scenario import RuleSpec
+from planner.rules import REGISTRY, Rule, bind_all
 
 
 def spec(kind, severity="hard", **params):
-    return RuleSpec(f"T-{kind}", kind, severity, MappingProxyType(params))
+    return Rule(f"T-{kind}", kind, severity, MappingProxyType(params))
 
 
 def found(plan, scenario, kind, mandate="chapter-vi", **params):
@@ -210,3 +209,24 @@ def test_check_with_vetoes_off_drops_veto_violations(mini, good):
     plan = good.with_troops(1, "P1-S02", "DDD", 10)
     assert not check(plan, mini, "chapter-vi").ok
     assert check(plan, mini, "chapter-vi", vetoes=[]).ok
+
+
+def test_check_takes_bound_rules_as_they_are_and_defaults_to_the_first_mandate(mini, good):
+    plan = good.with_lead(1, "P1-S02", None)
+    bound = bind_all(mini.rules)
+    assert bind_all(bound) == bound  # binding a bound rule changes nothing
+    assert check(plan, mini, rules=bound) == check(plan, mini, "chapter-vi")
+    assert check(plan, mini).mandate == next(iter(mini.mandates))
+
+
+def test_kinds_that_bar_contingents_say_so_with_the_checks_reason(mini, good):
+    from planner.rules.check import situation
+    sit = situation(good, mini)
+    veto, = bind_all([spec("veto")])
+    assert veto.bars(sit, (1, "P1-S02"), "DDD").text.startswith("vetoed by Alpha")
+    assert veto.bars(sit, (1, "P1-S01"), "DDD") is None
+    lead, = bind_all([spec("lead_restriction", attribute="border:Beta", nations=["BBB"])])
+    assert lead.bars(sit, (1, "P1-S01"), "AAA") is None  # troops may still go there
+    assert lead.bars_lead(sit, (1, "P1-S01"), "AAA").limit == "BBB"
+    share, = bind_all([spec("max_share", max_share=0.3)])
+    assert share.share_cap == 0.3 and veto.share_cap is None

@@ -8,8 +8,9 @@ from ortools.sat.python import cp_model
 from bench.synthetic import write_synthetic
 from planner.rules.check import check
 from planner.solver.greedy import greedy
-from planner.solver.model import SOFT_SCALE, Model
-from planner.solver.optimize import _rules, _solver, _tiers
+from planner.solver.model import SOFT_SCALE
+from planner.solver.problem import PlanProblem
+from planner.solver.stages import Limits, new_solver, tiers
 from planner.domain.plan import Assignment, Plan
 from planner.domain.sectors import sector_table
 from planner.files.scenario_file import load_scenario
@@ -24,14 +25,23 @@ def synthetic(tmp_path_factory):
     return scenario, sector_table(scenario)
 
 
+def start(scenario, table, **kw):
+    """The warm start's plan for ``scenario`` under Chapter VI."""
+    return region_plan(PlanProblem.from_scenario(scenario, "chapter-vi", table=table, **kw))
+
+
+def baseline(scenario, table):
+    return greedy(PlanProblem.from_scenario(scenario, "chapter-vi", table=table))
+
+
 def kinds(report):
     return Counter(v.kind for v in report.violations)
 
 
 def test_region_plan_keeps_leads_and_areas_where_greedy_scatters_them(synthetic):
-    scenario, tbl = synthetic
-    ours = check(region_plan(scenario, "chapter-vi", tbl), scenario, "chapter-vi", table=tbl)
-    base = check(greedy(scenario, "chapter-vi", tbl), scenario, "chapter-vi", table=tbl)
+    scenario, table = synthetic
+    ours = check(start(scenario, table), scenario, "chapter-vi", table=table)
+    base = check(baseline(scenario, table), scenario, "chapter-vi", table=table)
     assert ours.hard == []
     assert kinds(ours)["continuity"] == 0 < kinds(base)["continuity"]
     assert kinds(ours)["contiguous_area"] < kinds(base)["contiguous_area"]
@@ -44,30 +54,39 @@ def test_preferred_sectors_of_later_phases_are_joined_into_one_area(tmp_path):
     # bands do not touch; without look-ahead one nation ends with two areas
     scenario = load_scenario(write_synthetic(tmp_path / "s", sectors=(150, 90, 60),
                                              contingents=40, seed=1, rules="planning"))
-    tbl = sector_table(scenario)
-    report = check(region_plan(scenario, "chapter-vi", tbl), scenario, "chapter-vi", table=tbl)
+    table = sector_table(scenario)
+    report = check(start(scenario, table), scenario, "chapter-vi", table=table)
     assert report.violations == ()
 
 
 def test_region_plan_never_uses_a_contingent_where_it_may_not_deploy(mini):
-    plan = region_plan(mini, "chapter-vi", sector_table(mini))
+    plan = start(mini, sector_table(mini))
     found = {v.kind for v in check(plan, mini, "chapter-vi").hard}
     assert not found & {"veto", "phase_available", "mandate_accepted"}
     assert plan.get(1, "P1-S02").lead != "DDD"  # vetoed there
     assert all(plan.get(1, s).lead != "CCC" for s in sector_table(mini).open_in(1))  # phase 2 on
 
 
+def test_warm_start_reads_the_rules_being_solved_not_the_scenarios(mini):
+    # the scenario vetoes DDD in P1-S02; solving without the veto rule, the start may use it
+    table = sector_table(mini)
+    rules = [r for r in mini.rules if r.kind != "veto"]
+    free = PlanProblem.from_scenario(mini, "chapter-vi", table=table, rules=rules)
+    kept = PlanProblem.from_scenario(mini, "chapter-vi", table=table)
+    assert free.eligibility.may_lead("DDD", 1, "P1-S02")
+    assert not kept.eligibility.may_lead("DDD", 1, "P1-S02")
+    assert [c.code for c in kept.eligibility.able(1, "P1-S02")] == ["AAA", "BBB"]
+
+
 def test_region_plan_is_deterministic(synthetic):
-    scenario, tbl = synthetic
-    assert region_plan(scenario, "chapter-vi", tbl) == region_plan(scenario, "chapter-vi", tbl)
+    scenario, table = synthetic
+    assert start(scenario, table) == start(scenario, table)
 
 
-def _model(scenario, tbl):
-    model = Model(tbl, scenario.mandates["chapter-vi"], {c.code: c for c in scenario.contingents},
-                  scenario.vetoes, unit=scenario.troop_unit)
-    for rule in _rules(scenario, None, {}):
-        rule.kind.encode(rule, model)
-    model.cp.Minimize(_tiers(model, None)[0][1])
+def _model(scenario, table):
+    model = PlanProblem.from_scenario(scenario, "chapter-vi", table=table).model()
+    model.hold_guards(True)
+    model.cp.Minimize(tiers(model, None)[0][1])
     return model
 
 
@@ -81,24 +100,24 @@ def _value_of_hint(model):
 
 
 def test_completed_hint_is_a_solution_worth_exactly_the_plans_soft_penalty(synthetic):
-    scenario, tbl = synthetic
-    plan = region_plan(scenario, "chapter-vi", tbl)
-    report = check(plan, scenario, "chapter-vi", table=tbl)
+    scenario, table = synthetic
+    plan = start(scenario, table)
+    report = check(plan, scenario, "chapter-vi", table=table)
     weights = {r.id: r.weight for r in scenario.rules}
     penalty = sum(weights[v.rule_id] for v in report.soft)
-    model = _model(scenario, tbl)
+    model = _model(scenario, table)
     model.hint(plan)
-    assert model.complete_hint(_solver(30, 0, 1))
+    assert model.complete_hint(new_solver(Limits(30)))
     hinted = model.cp.Proto().solution_hint
     assert len(hinted.vars) == len(model.cp.Proto().variables)
     assert _value_of_hint(model) == pytest.approx(penalty * SOFT_SCALE)
 
 
 def test_a_hint_that_breaks_a_hard_rule_is_left_for_the_solver_to_repair(mini):
-    tbl = sector_table(mini)
-    rows = [Assignment(p, s, "DDD", {"DDD": 1000}) for p, s in tbl.keys]  # over capacity
-    model = _model(mini, tbl)
+    table = sector_table(mini)
+    rows = [Assignment(p, s, "DDD", {"DDD": 1000}) for p, s in table.keys]  # over capacity
+    model = _model(mini, table)
     model.hint(Plan.from_assignments(rows))
     before = list(model.cp.Proto().solution_hint.vars)
-    assert not model.complete_hint(_solver(30, 0, 1))
+    assert not model.complete_hint(new_solver(Limits(30)))
     assert list(model.cp.Proto().solution_hint.vars) == before

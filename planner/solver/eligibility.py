@@ -1,0 +1,65 @@
+"""Who may deploy to and lead each sector, as the hard rules being solved say.
+
+Nothing here knows a rule kind by name: each bound rule answers through
+:meth:`planner.rules.Rule.bars`, :meth:`~planner.rules.Rule.bars_lead` and
+:attr:`~planner.rules.Rule.share_cap`, so the warm start and the greedy baseline keep exactly
+the rules the optimizer encodes.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from planner.domain.sectors import Requirement
+from planner.rules import Rule, RuleContext
+
+
+class Eligibility:
+    """Which contingents in play may deploy to, and lead, a sector under the hard ``rules``.
+
+    Parameters
+    ----------
+    context
+        The sector table, mandate, contingents in play and vetoes in force.
+    rules
+        Bound rules; only hard ones that bar contingents or cap shares are read.
+    """
+
+    def __init__(self, context: RuleContext, rules: Iterable[Rule]):
+        self.context = context
+        hard = [r for r in rules if r.hard]
+        self.barring = [r for r in hard if r.definition.bars is not None]
+        self.shares = [r.share_cap for r in hard if r.share_cap is not None]
+        self.force = list(context.contingents.values())
+        self._able: dict[tuple[int, str], list] = {}
+
+    def may_lead(self, code: str, p: int, s: str) -> bool:
+        """Whether ``code`` may lead sector ``s`` in phase ``p`` (and so deploy there)."""
+        return not any(r.bars_lead(self.context, (p, s), code) for r in self.barring)
+
+    def able(self, p: int, s: str) -> list:
+        """Contingents that may lead sector ``s`` in phase ``p``, in scenario order."""
+        if (p, s) not in self._able:
+            self._able[p, s] = [c for c in self.force if self.may_lead(c.code, p, s)]
+        return list(self._able[p, s])
+
+    def share_cap(self, total: int, unit: int) -> int:
+        """Most troops one contingent may deploy in a phase of ``total`` troops under the
+        hard share caps (in whole units; no cap without such a rule)."""
+        if not self.shares:
+            return total + sum(c.troops for c in self.force)
+        return int(min(self.shares) * total) // unit * unit
+
+    def contingent(self, code):
+        """The contingent with ``code`` in play, or None."""
+        return self.context.contingents.get(code)
+
+    def ranked(self, p: int, s: str, req: Requirement, left: dict[str, int],
+               lead: str | None = None) -> list[str]:
+        """Codes of :meth:`able` contingents: those accepting most of the tasks ``lead``
+        does not, then ``lead``, then those accepting most of the sector's tasks, then
+        those with most troops ``left``."""
+        able = self.able(p, s)
+        missing = req.tasks - next((c.tasks for c in able if c.code == lead), frozenset())
+        able.sort(key=lambda c: (-len(missing & c.tasks), c.code != lead,
+                                 -len(req.tasks & c.tasks), -left[c.code], c.code))
+        return [c.code for c in able]
