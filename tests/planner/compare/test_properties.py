@@ -19,8 +19,8 @@ from planner.domain.change import change_measure, change_terms
 from planner.domain.plan import Assignment, Pin, Plan
 from planner.domain.sectors import sector_table
 from planner.files.scenario_file import load_scenario
-from planner.solver.model import Model
 from planner.solver.optimize import solve
+from planner.solver.problem import PlanProblem
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -167,8 +167,7 @@ def test_comparison_backwards_swaps_violations_fixed_and_introduced(worlds, data
 def _fixed_model(world, plan_b, force):
     """A model over ``world`` (no rules) whose variables hold ``plan_b``."""
     scenario, table = world
-    mandate = next(iter(scenario.mandates.values()))
-    model = Model(table, mandate, {c.code: c for c in force}, (), unit=scenario.troop_unit)
+    model = PlanProblem.from_scenario(scenario, contingents=force, rules=[], table=table).model()
     for (p, s, n), var in model.lead.items():
         model.cp.Add(var == int(plan_b.get(p, s).lead == n))
     for (p, s, n), var in model.units.items():
