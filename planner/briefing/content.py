@@ -157,6 +157,8 @@ def cover(subject: Subject, sections: list[dict]) -> dict:
             "scenario": scenario.name, "description": scenario.description.strip(),
             "facts": [[k, v] for k, v in facts], "verdict": verdict,
             "verdict-tone": "ok" if report.ok else "hard",
+            "others": [f"Under {label}: {verdict}." for s in sections
+                       for label, verdict in s.get("verdicts", [])],
             "disclaimer": scenario.disclaimer.strip() or "The scenario states no disclaimer."}
 
 

@@ -91,30 +91,33 @@ def _map(s: dict, images: dict[str, bytes]) -> str:
             f'{notes}<p class="caption">{_text(s["caption"])}</p>')
 
 
-def _page(doc: dict, title: str, body: str) -> str:
+def _page(doc: dict, title: str, body: str, anchor: str = "cover") -> str:
     marking = f'<div class="marking">{_text(doc["marking"])}</div>' if doc["marking"] else ""
-    return (f'<section class="page">{marking}<div class="running"><span>'
+    return (f'<section class="page" id="{anchor}">{marking}<div class="running"><span>'
             f'{_text(doc["scenario"])}</span><span>{_text(title)}</span></div>{body}'
             f'<div class="foot">{_text(doc["plan-label"])}</div>{marking}</section>')
 
 
 def _cover(doc: dict) -> str:
     c = doc["cover"]
-    contents = "".join(f"<li>{_text(s['title'])}</li>" for s in doc["sections"])
+    contents = "".join(f'<li><a href="#s{i}">{_text(s["title"])}</a></li>'
+                       for i, s in enumerate(doc["sections"], start=1))
+    others = "".join(f"<p>{_text(line)}</p>" for line in c["others"])
     body = (f"<p>{_text(c['kicker'].upper())}</p><h1>{_text(c['title'])}</h1>"
             f"<h2>{_text(c['scenario'])}</h2><p>{_text(c['description'])}</p>"
             f"{_facts(c['facts'])}<p class=\"{_text(c['verdict-tone'])}\"><strong>"
-            f"{_text(c['verdict'])}</strong></p><div class=\"disclaimer\"><strong>Disclaimer."
-            f"</strong> {_text(c['disclaimer'])}</div><h3>Contents</h3><ol>{contents}</ol>")
+            f"{_text(c['verdict'])}</strong></p>{others}<div class=\"disclaimer\"><strong>"
+            f"Disclaimer.</strong> {_text(c['disclaimer'])}</div><h3>Contents</h3>"
+            f"<ol>{contents}</ol>")
     return _page(doc, "", body)
 
 
 def briefing_document_html(doc: dict, images: dict[str, bytes]) -> str:
     """The whole briefing as an HTML document (text)."""
     pages = [_cover(doc)] if doc.get("cover") else []
-    for s in doc["sections"]:
+    for i, s in enumerate(doc["sections"], start=1):
         inner = _map(s, images) if s["kind"] == "map" else "".join(_block(b) for b in s["blocks"])
-        pages.append(_page(doc, s["title"], f"<h2>{_text(s['title'])}</h2>{inner}"))
+        pages.append(_page(doc, s["title"], f"<h2>{_text(s['title'])}</h2>{inner}", f"s{i}"))
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{_text(doc['title'])}</title><style>{STYLE}</style></head><body>"
             + "".join(pages) + "</body></html>\n")

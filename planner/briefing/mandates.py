@@ -29,6 +29,16 @@ def verdict_blocks(result, mandate, limit_s: float) -> list[dict]:
     return blocks
 
 
+def short_verdict(result, limit_s: float) -> str:
+    """The optimizer's answer in a few words (for the cover)."""
+    if result.plan is not None:
+        return "a plan exists that keeps every hard rule"
+    if result.explanation is None:
+        return f"undecided in {limit_s:g} s of solver time"
+    return "no plan keeps every hard rule: " + "; ".join(
+        ", ".join(r.rules) for r in result.explanation.reasons) + " cannot hold together"
+
+
 def this_plan_under(plan, scenario, key: str, table) -> dict:
     """How the briefed plan fares under mandate ``key``."""
     report = check(plan, scenario, key, table=table)
@@ -42,18 +52,20 @@ def this_plan_under(plan, scenario, key: str, table) -> dict:
 
 def other_mandates_section(scenario, plan, mandate_key: str, table, *,
                            limit_s: float = SOLVE_LIMIT_S, progress=None) -> dict | None:
-    """A section on every mandate of the scenario but ``mandate_key`` (None when none)."""
+    """A section on every mandate of the scenario but ``mandate_key`` (None when none); its
+    ``verdicts`` are ``[mandate label, short verdict]`` pairs for the cover."""
     from planner.solver.optimize import solve
     others = [k for k in scenario.mandates if k != mandate_key]
     if not others:
         return None
-    blocks = []
+    blocks, verdicts = [], []
     for key in others:
         mandate = scenario.mandates[key]
         result = solve(scenario, key, time_limit_s=limit_s, deterministic=True, table=table)
         blocks += [heading(mandate.label), *verdict_blocks(result, mandate, limit_s),
                    this_plan_under(plan, scenario, key, table)]
+        verdicts.append([mandate.label, short_verdict(result, limit_s)])
         if progress:
             progress(f"the optimizer under {mandate.label}")
     title = "Other mandate" if len(others) == 1 else "Other mandates"
-    return section(f"{title}: does a plan exist?", blocks)
+    return {**section(f"{title}: does a plan exist?", blocks), "verdicts": verdicts}

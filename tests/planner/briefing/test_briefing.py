@@ -123,3 +123,5 @@ def test_other_mandate_says_whether_a_plan_exists(briefed, pdf):
     assert pdf.squeezed(f"No plan keeps every hard rule under {other.label}") in \
         pdf.squeezed(page)
     assert "disarmament" in page and "R-TASKS" in page
+    cover = " ".join(briefed["texts"][0].split())
+    assert f"Under {other.label}: no plan keeps every hard rule: R-TASKS" in cover
