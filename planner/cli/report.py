@@ -29,11 +29,23 @@ def briefing_args(p) -> None:
     p.add_argument("--author", help="author shown on the cover")
     p.add_argument("--name", dest="display_name", metavar="NAME",
                    help="plan name shown on the cover (default: the file's or saved plan's)")
-    p.add_argument("--solve-limit", type=float, default=10.0, metavar="S",
+    p.add_argument("--solve-limit", type=_seconds, default=10.0, metavar="S",
                    help="solver time for each other mandate (deterministic seconds, default 10)")
     p.add_argument("--workspace", metavar="DIR",
                    help="workspace of saved plans (default: $PLANNER_WORKSPACE or ./workspace)")
     p.add_argument("-o", "--output", required=True, help="file to write: .pdf or .html")
+
+
+def _seconds(text: str) -> float:
+    """A positive number of seconds (argparse reports anything else, exit status 2)."""
+    import argparse
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds; got {text!r}")
+    return value
 
 
 def output_format(path: str) -> str:

@@ -66,6 +66,15 @@ def test_report_refuses_bad_options_and_leaves_the_output_alone(mini_files, tmp_
     assert not (tmp_path / "brief.txt").exists()
 
 
+def test_report_refuses_a_solve_limit_that_is_not_positive(mini_files, tmp_path, capsys):
+    root, folder, _, _ = mini_files
+    with pytest.raises(SystemExit) as exit_:
+        run("report", folder / "best.geojson", "--scenario", root, "--solve-limit", "-3",
+            "-o", tmp_path / "x.pdf")
+    assert exit_.value.code == 2 and "--solve-limit" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def test_report_names_a_missing_plan_file(mini_files, tmp_path, capsys):
     root, _, _, _ = mini_files
     assert run("report", tmp_path / "nowhere.geojson", "--scenario", root,
