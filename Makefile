@@ -30,22 +30,22 @@ $(BENCH_STAMP): $(STAMP)
 bench: bench-sectors bench-check bench-solve bench-app bench-report
 
 bench-sectors: $(BENCH_STAMP)
-	$(BIN)/python bench/sectors.py
+	$(BIN)/python -m bench.sectors
 
 bench-check: $(STAMP)
-	$(BIN)/python bench/check.py
+	$(BIN)/python -m bench.check
 
 bench-solve: $(STAMP)
-	$(BIN)/python bench/solve.py
+	$(BIN)/python -m bench.solve
 
 bench-app: $(STAMP)
-	$(BIN)/python bench/app.py
+	$(BIN)/python -m bench.app
 
 bench-report: $(STAMP)
-	$(BIN)/python bench/report.py
+	$(BIN)/python -m bench.report
 
 screenshot: $(STAMP)
-	$(BIN)/python bench/screenshot.py
+	$(BIN)/python -m bench.screenshot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -11,24 +11,24 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.browser import chromium_page, map_frame, running_app  # noqa: E402
-from bench.common import machine, table  # noqa: E402
-from bench.synthetic import write_synthetic  # noqa: E402
-from planner.domain.derive import scenario_increments  # noqa: E402
-from planner.ui.editing import starting_plan  # noqa: E402
-from planner.ui.mapview import build_map, lead_colours, map_html_size, sector_display  # noqa: E402
-from planner.domain.sectors import sector_table  # noqa: E402
-from planner.files.scenario_file import load_scenario  # noqa: E402
+from bench.browser import chromium_page, map_frame, running_app
+from bench import common
+from bench.common import machine
+from bench.synthetic import write_synthetic
+from planner.domain.derive import scenario_increments
+from planner.ui.panels import starting_plan
+from planner.ui.mapview import build_map, lead_colours, map_html_size, sector_display
+from planner.domain.sectors import sector_table
+from planner.files.scenario_file import load_scenario
 
 COUNT_JS = "c => Array.from(document.querySelectorAll('path.leaflet-interactive'))" \
            ".filter(p => p.getAttribute('fill') === c).length"
 
 
 def html_size(scenario) -> int:
-    tbl = sector_table(scenario)
-    plan = starting_plan(scenario, tbl)
-    shown = sector_display(tbl.sectors, 1, plan)
+    table = sector_table(scenario)
+    plan = starting_plan(scenario, table)
+    shown = sector_display(table.sectors, 1, plan)
     held = scenario.layers.held[scenario.layers.held["phase"] == 1]
     return map_html_size(build_map(scenario, 1, sectors_shown=shown, held=held,
                                    increments=scenario_increments(scenario)))
@@ -84,7 +84,7 @@ def main():
                          f"{size / 1e6:.2f}"])
     print(machine())
     print()
-    print(table(["scenario", "median s, lead change to recoloured map", "slowest s",
+    print(common.table(["scenario", "median s, lead change to recoloured map", "slowest s",
                  "map HTML MB"], rows))
 
 

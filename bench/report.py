@@ -1,6 +1,6 @@
 """Briefing benchmark: the bundled plan's briefing, and a 1,000-sector plan's, as PDF.
 
-Run: ``make bench-report`` (or ``.venv/bin/python bench/report.py``); ``--pictures`` also
+Run: ``make bench-report`` (or ``.venv/bin/python -m bench.report``); ``--pictures`` also
 writes the README's two page pictures (docs/briefing-cover.png, docs/briefing-map.png).
 Times each step as the briefing reports it (maps, tables, the other mandates' solves,
 typesetting) and the whole, from reading the files to the PDF's bytes.
@@ -16,13 +16,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.check import plausible_plan  # noqa: E402
-from bench.common import Timer, machine, table  # noqa: E402
-from bench.synthetic import write_synthetic  # noqa: E402
-from planner.briefing import briefing_html, briefing_pdf  # noqa: E402
-from planner.domain.sectors import sector_table  # noqa: E402
-from planner.files.planfile import read_plan, write_plan  # noqa: E402
-from planner.files.scenario_file import load_scenario  # noqa: E402
+from bench.check import plausible_plan
+from bench.common import Timer, machine, table
+from bench.synthetic import write_synthetic
+from planner.briefing import briefing_html, briefing_pdf
+from planner.domain.sectors import sector_table
+from planner.files.planfile import read_plan, write_plan
+from planner.files.scenario_file import load_scenario
 
 EXAMPLE = ROOT / "data" / "gaza-isf" / "example-plan.geojson"
 GOALS = {"bundled": 10.0, "synthetic": 60.0}

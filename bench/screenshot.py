@@ -1,11 +1,9 @@
 """Make the README's screenshot of the app: ``make screenshot`` writes docs/app.png."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.browser import ROOT, chromium_page, map_frame, running_app  # noqa: E402
+from bench.browser import ROOT, chromium_page, map_frame, running_app
 
 
 def main(out=ROOT / "docs" / "app.png"):

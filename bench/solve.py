@@ -1,29 +1,27 @@
 """Optimizer benchmark: CP-SAT against a greedy baseline, on the bundled scenario and on a
 synthetic one of 300 sectors, 40 contingents and 3 phases.
 
-Run: ``make bench-solve`` (or ``.venv/bin/python bench/solve.py``). Both plans are scored by
+Run: ``make bench-solve`` (or ``.venv/bin/python -m bench.solve``). Both plans are scored by
 the checker: hard violations, soft penalty (sum of rule weight x violations) and troops.
 """
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import Timer, machine, table  # noqa: E402
-from bench.synthetic import write_synthetic  # noqa: E402
-from planner.rules.check import check  # noqa: E402
-from planner.solver.optimize import solve  # noqa: E402
-from planner.domain.sectors import sector_table  # noqa: E402
-from planner.solver.greedy import greedy  # noqa: E402
-from planner.solver.problem import PlanProblem  # noqa: E402
-from planner.files.scenario_file import load_scenario  # noqa: E402
+from bench import common
+from bench.common import Timer, machine
+from bench.synthetic import write_synthetic
+from planner.rules.check import check
+from planner.solver.optimize import solve
+from planner.domain.sectors import sector_table
+from planner.solver.greedy import greedy
+from planner.files.scenario_file import load_scenario
 
 
-def score(plan, scenario, mandate, tbl):
-    report = check(plan, scenario, mandate, table=tbl)
+def score(plan, scenario, mandate, table):
+    report = check(plan, scenario, mandate, table=table)
     weights = {r.id: r.weight for r in scenario.rules}
     soft = sum(weights[v.rule_id] for v in report.soft)
     troops = sum(a.total for a in plan)
@@ -40,14 +38,14 @@ class FirstPlan:
 
 
 def run_case(name, scenario, mandate, time_limit, workers):
-    tbl = sector_table(scenario)
+    table = sector_table(scenario)
     with Timer() as t_greedy:
-        g = greedy(PlanProblem.from_scenario(scenario, mandate, table=tbl))
-    g_hard, g_soft, g_troops = score(g, scenario, mandate, tbl)
+        g = greedy(scenario, mandate, table)
+    g_hard, g_soft, g_troops = score(g, scenario, mandate, table)
     first = FirstPlan()
-    result = solve(scenario, mandate, table=tbl, time_limit_s=time_limit, workers=workers,
+    result = solve(scenario, mandate, table=table, time_limit_s=time_limit, workers=workers,
                    progress=first)
-    o_hard, o_soft, o_troops = score(result.plan, scenario, mandate, tbl) if result.plan \
+    o_hard, o_soft, o_troops = score(result.plan, scenario, mandate, table) if result.plan \
         else ("-", "-", "-")
     return [
         [name, "greedy", f"{t_greedy.seconds:.2f}", f"{t_greedy.seconds:.2f}", "-", "-",
@@ -75,7 +73,7 @@ def main(argv=None):
                          args.time_limit, args.workers)
     print(machine())
     print()
-    print(table(["case", "method", "first plan s", "total s", "status", "gap to bound",
+    print(common.table(["case", "method", "first plan s", "total s", "status", "gap to bound",
                  "hard violations", "soft penalty", "troops"], rows))
 
 

@@ -8,12 +8,20 @@ rules may break.
 from __future__ import annotations
 
 from planner.domain.plan import Assignment, Plan
+from planner.domain.sectors import SectorTable
+from planner.solver.problem import PlanProblem
 from planner.solver.warmstart import fill_troops
 
 
-def greedy(problem) -> Plan:
-    """A plan of ``problem`` (a :class:`planner.solver.problem.PlanProblem`) built sector by
-    sector, largest requirement first (see the module docstring)."""
+def greedy(scenario, mandate: str | None = None, table: SectorTable | None = None, *,
+           rules=None, contingents=None, vetoes=None) -> Plan:
+    """A plan built sector by sector, largest requirement first (see the module docstring).
+
+    Parameters are those of :func:`planner.solver.optimize.solve`: a mandate key (default the
+    scenario's first), the sector table when built, and what-if rules, contingents, vetoes.
+    """
+    problem = PlanProblem.from_scenario(scenario, mandate, table=table, rules=rules,
+                                        contingents=contingents, vetoes=vetoes)
     eligibility, req = problem.eligibility, problem.requirements
     rows = []
     for p in problem.phases:

@@ -60,11 +60,26 @@ def test_layers_validate_wrong_geometry_exits_2_naming_feature(capsys):
     assert "places.geojson: feature 0 (id 'Gaza City'): field 'geometry'" in err
 
 
-def test_help_is_available_for_every_command():
-    for args in (["--help"], ["scenario", "inspect", "--help"], ["layers", "validate", "--help"],
-                 ["sectors", "--help"], ["check", "--help"], ["rules", "--help"]):
-        out = run(*args)
-        assert out.returncode == 0 and "usage:" in out.stdout, args
+def command_lines(parser, prefix=()):
+    """Every command line of ``parser``'s sub-commands, nested actions included."""
+    import argparse
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield prefix + (name,)
+                yield from command_lines(sub, prefix + (name,))
+
+
+def test_help_is_available_for_every_command(capsys):
+    from planner.cli.main import COMMANDS, build_parser
+    lines = list(command_lines(build_parser()))
+    assert {line[0] for line in lines} == set(COMMANDS)  # a command added later is covered
+    for args in [()] + lines:
+        with pytest.raises(SystemExit) as done:
+            main([*args, "--help"])
+        assert done.value.code == 0, args
+        assert capsys.readouterr().out.startswith("usage: planner"), args
+    assert run("--help").returncode == 0  # and as a program
 
 
 def test_sectors_command_writes_rfc7946_with_progress_and_identical_reruns(tmp_path):

@@ -136,16 +136,6 @@ def test_held_area_that_grows_in_a_later_phase_is_warned_naming_the_phase(tmp_pa
         in str(warning)
 
 
-def test_layer_contact_and_crossing_columns_are_the_tables_facts_in_the_opening_phase(mini):
-    from planner.domain.sectors import sector_table
-    table = sector_table(mini)
-    for row in mini.layers.sectors.itertuples():
-        key = (row.phase, row.sector_id)
-        assert row.contact_line == table.contact[key]
-        assert row.crossings == table.crossings.get(key, "")
-    assert table.crossings == {(1, "P1-S02"): "Gate", (2, "P2-S02"): "Gate"}
-
-
 def test_scenario_without_sector_layer_cuts_sectors_from_its_counts(tmp_path, mini_doc):
     del mini_doc["layers"]["sectors"]
     mini_doc["sectoring"] = {"counts": {1: 3, 2: 2}, "balance": "area", "seed": 1}

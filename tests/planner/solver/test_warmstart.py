@@ -31,7 +31,7 @@ def start(scenario, table, **kw):
 
 
 def baseline(scenario, table):
-    return greedy(PlanProblem.from_scenario(scenario, "chapter-vi", table=table))
+    return greedy(scenario, "chapter-vi", table)
 
 
 def kinds(report):
