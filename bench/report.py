@@ -14,8 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 from bench.check import plausible_plan
 from bench.common import Timer, machine, table
 from bench.synthetic import write_synthetic
@@ -24,6 +22,7 @@ from planner.domain.sectors import sector_table
 from planner.files.planfile import read_plan, write_plan
 from planner.files.scenario_file import load_scenario
 
+ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "gaza-isf" / "example-plan.geojson"
 GOALS = {"bundled": 10.0, "synthetic": 60.0}
 
