@@ -14,7 +14,8 @@ from geo.errors import InputError
 from geo.partition import PartitionError
 from planner.cli.common import EXIT_BAD_INPUT
 
-COMMANDS = ["scenario", "layers", "sectors", "check", "rules", "solve", "plans", "diff", "report"]
+COMMANDS = ["scenario", "layers", "sectors", "check", "rules", "solve", "plans", "diff", "sweep",
+            "report"]
 
 
 def build_parser() -> argparse.ArgumentParser:
