@@ -45,3 +45,26 @@ def hard_count(at) -> int:
 
 def lead_in_table(at, sector):
     return at.dataframe[0].value.set_index("sector").loc[sector, "lead"]
+
+
+_TABLES: dict = {}
+
+
+def page_view(at, scenario):
+    """The :class:`planner.ui.view.View` of the page's app state, computed the way the page
+    computes it (same store, same scenario), for checking what the page shows."""
+    import os
+
+    from planner.files.store import PlanStore
+    from planner.ui.cache import Tables
+    from planner.ui.state import Env
+    from planner.ui.view import view_of
+    folder = os.environ["PLANNER_WORKSPACE"]
+    key = (folder, id(scenario))
+    if key not in _TABLES:
+        _TABLES.clear()
+        store = PlanStore(folder)
+        _TABLES[key] = (store, Tables(store, scenario))
+    store, tables = _TABLES[key]
+    env = Env(store, scenario, scenario_for=tables.scenario, table_for=tables.table)
+    return view_of(at.session_state["app"], env)

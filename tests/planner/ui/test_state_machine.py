@@ -35,7 +35,7 @@ from planner.ui.merge import units
 from planner.ui.view import view_of
 
 EXAMPLES = int(os.environ.get("PLANNER_STATE_EXAMPLES", "50"))
-STEPS = 14
+STEPS = 16
 
 
 class Planners(RuleBasedStateMachine):
