@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-sectors bench-check bench-solve bench-app bench-report screenshot clean setup
+.PHONY: run test bench bench-sectors bench-check bench-solve bench-app bench-compare bench-report screenshot clean setup
 
 setup: $(STAMP)
 
@@ -27,7 +27,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(BENCH_STAMP)
 
-bench: bench-sectors bench-check bench-solve bench-app bench-report
+bench: bench-sectors bench-check bench-solve bench-app bench-compare bench-report
 
 bench-sectors: $(BENCH_STAMP)
 	$(BIN)/python -m bench.sectors
@@ -43,6 +43,9 @@ bench-app: $(STAMP)
 
 bench-report: $(STAMP)
 	$(BIN)/python -m bench.report
+
+bench-compare: $(STAMP)
+	$(BIN)/python -m bench.compare
 
 screenshot: $(STAMP)
 	$(BIN)/python -m bench.screenshot
