@@ -1,4 +1,5 @@
-"""A small progress bar on standard error, for long CLI work."""
+"""Progress on standard error, for long CLI work: one reporter for counted steps (a bar) and
+for a solver's improving solutions (objective and bound lines)."""
 from __future__ import annotations
 
 import sys
@@ -24,8 +25,8 @@ class Progress:
     finished before, such as the cases a resumed sweep skips).
     """
 
-    def __init__(self, total: int, label: str, *, stream=None, width: int = 30, done: int = 0,
-                 rate: bool = False, every_s: float = 0.0, clock=time.monotonic):
+    def __init__(self, total: int = 1, label: str = "", *, stream=None, width: int = 30,
+                 done: int = 0, rate: bool = False, every_s: float = 0.0, clock=time.monotonic):
         self.total, self.label, self.width, self.done = max(total, 1), label, width, done
         self.stream = stream or sys.stderr
         self.tty = getattr(self.stream, "isatty", lambda: False)()
@@ -59,4 +60,14 @@ class Progress:
         self.drawn = len(bar)
         if self.tty and last:
             self.stream.write("\n")
+        self.stream.flush()
+
+    def solution(self, seconds: float, objective: float, bound: float) -> None:
+        """A solver's best objective and bound after ``seconds``, as a line, at most one every
+        ``every_s`` seconds (the ``progress`` that :func:`planner.solver.optimize.solve` calls)."""
+        now = self.clock()
+        if self.shown is not None and now - self.shown < self.every_s:
+            return
+        self.shown = now
+        self.stream.write(f"  {seconds:7.2f} s  objective {objective:,.0f}  bound {bound:,.0f}\n")
         self.stream.flush()

@@ -50,25 +50,13 @@ def _pins_from(path, table, codes):
     return {a.key: Pin(a.lead, dict(a.troops)) for a in plan}
 
 
-class _Progress:
-    """Prints the best objective and bound at most every ``every`` seconds."""
-
-    def __init__(self, every: float = 0.25):
-        self.every, self.last = every, -1.0
-
-    def __call__(self, seconds, objective, bound):
-        if seconds - self.last >= self.every:
-            self.last = seconds
-            print(f"  {seconds:7.2f} s  objective {objective:,.0f}  bound {bound:,.0f}",
-                  file=sys.stderr, flush=True)
-
-
 def run(args) -> int:
     from planner.cli.common import EXIT_OK, EXIT_VIOLATIONS, mandate_key
     from planner.solver.optimize import solve
     from planner.files.planfile import read_plan, write_plan
     from planner.domain.sectors import sector_table
     from planner.files.scenario_file import load_scenario
+    from planner.progress import Progress
     if not (args.output or args.save_as):
         raise InputError(problem("<command line>", "say where the plan goes: -o FILE, "
                                  "--save-as NAME or both", field="-o/--save-as"))
@@ -80,7 +68,8 @@ def run(args) -> int:
     pins = _pins_from(args.pins, table, codes) if args.pins else None
     reference = read_plan(args.reference, table, codes) if args.reference else None
     common = dict(phases=phases, pins=pins, reference=reference, time_limit_s=args.time_limit,
-                  seed=args.seed, workers=args.workers, table=table, progress=_Progress())
+                  seed=args.seed, workers=args.workers, table=table,
+                  progress=Progress(every_s=0.25).solution)
     print(f"Solving {scenario.name} under {scenario.mandates[mandate].label} ...",
           file=sys.stderr, flush=True)
     result = solve(scenario, mandate, **common)
