@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-sectors bench-check bench-solve bench-app bench-compare bench-report screenshot clean setup
+.PHONY: run test bench bench-sectors bench-check bench-solve bench-app bench-compare bench-report screenshot architecture clean setup
 
 setup: $(STAMP)
 
@@ -49,6 +49,9 @@ bench-compare: $(STAMP)
 
 screenshot: $(STAMP)
 	$(BIN)/python -m bench.screenshot
+
+architecture: $(STAMP)
+	$(BIN)/python docs/make_architecture.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

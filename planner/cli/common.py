@@ -27,9 +27,9 @@ def scenario_problem(scenario, field, value, message):
 
 def mandate_key(args, scenario) -> str:
     """``--mandate`` checked against the scenario (default: the scenario's first mandate)."""
-    mandate = args.mandate or next(iter(scenario.mandates))
-    if mandate not in scenario.mandates:
+    try:
+        return scenario.mandate_key(args.mandate)
+    except ValueError:
         raise InputError(scenario_problem(
-            scenario, "--mandate", mandate,
-            f"unknown mandate; mandates are {', '.join(scenario.mandates)}"))
-    return mandate
+            scenario, "--mandate", args.mandate,
+            f"unknown mandate; mandates are {', '.join(scenario.mandates)}")) from None

@@ -128,6 +128,19 @@ class Scenario:
     def phase_numbers(self) -> list[int]:
         return [p.phase for p in self.phases]
 
+    def mandate_key(self, key: str | None = None) -> str:
+        """``key`` when it names one of the mandates; the first mandate's key when None.
+
+        Raises
+        ------
+        ValueError
+            ``key`` names no mandate of the scenario.
+        """
+        key = next(iter(self.mandates)) if key is None else key
+        if key not in self.mandates:
+            raise ValueError(f"`mandate` must be one of {', '.join(self.mandates)}; got {key!r}")
+        return key
+
     def unit_of(self, code: str) -> int:
         """Troops of contingent ``code`` move in whole units of this size."""
         return self.troop_unit

@@ -64,10 +64,7 @@ def situation(plan: Plan, scenario, mandate: str | None = None, *,
               table: SectorTable | None = None, contingents=None, vetoes=None) -> Situation:
     """The :class:`Situation` a plan is checked in (``mandate``: a key of the scenario's
     mandates, default its first)."""
-    mandate = next(iter(scenario.mandates)) if mandate is None else mandate
-    if mandate not in scenario.mandates:
-        raise ValueError(f"`mandate` must be one of {', '.join(scenario.mandates)}; "
-                         f"got {mandate!r}")
+    mandate = scenario.mandate_key(mandate)
     force = contingents if contingents is not None else scenario.contingents
     return Situation(plan, table or sector_table(scenario), scenario.mandates[mandate],
                      {c.code: c for c in force},

@@ -78,10 +78,7 @@ class PlanProblem:
         InputError
             Pins off the troop unit, or rules with unknown kinds or bad parameters.
         """
-        mandate = next(iter(scenario.mandates)) if mandate is None else mandate
-        if mandate not in scenario.mandates:
-            raise ValueError(f"`mandate` must be one of {', '.join(scenario.mandates)}; "
-                             f"got {mandate!r}")
+        mandate = scenario.mandate_key(mandate)
         table = table or sector_table(scenario)
         pins = {**(reference.pins if reference is not None else {}), **(pins or {})}
         _check_pins(pins, scenario.troop_unit)
