@@ -200,7 +200,8 @@ def _report(args) -> int:
     from planner.sweep.report import report_text
     if args.results is None:
         args.parser.error("planner sweep report needs the RESULTS file")
-    given = [k for k, default in SWEEP_ONLY.items() if getattr(args, k) != default]
+    given = [k.replace("_", "-") for k, default in SWEEP_ONLY.items()
+             if getattr(args, k) != default]
     if given:
         args.parser.error(f"report takes RESULTS, --charts and --format; not --{given[0]}")
     frame = read_results(args.results)

@@ -31,6 +31,13 @@ class Case:
         return "|".join([self.mandate, self.vetoes, f"{self.troop_scale:g}",
                          "+".join(self.coalition) or "-"])
 
+    @classmethod
+    def from_row(cls, row) -> "Case":
+        """The case of a results row (a mapping with the columns of a results file), to
+        solve it again for its plan with :func:`planner.sweep.decide.solve_case`."""
+        return cls(tuple(c for c in str(row["coalition"]).split("+") if c), str(row["mandate"]),
+                   str(row["vetoes"]), float(row["troop_scale"]))
+
 
 def drop_coalitions(codes: list[str], most: int) -> list[tuple[str, ...]]:
     """The whole force, then every coalition missing 1, ..., ``most`` of ``codes``."""

@@ -77,6 +77,7 @@ def test_every_feasible_case_of_the_mini_sweep_has_a_plan_the_checker_passes(min
     feasible = [(c, r) for c, r in zip(cases, rows) if r["feasible"]]
     assert feasible and len(feasible) < len(cases)  # both verdicts occur
     for case, row in feasible:
+        assert Case.from_row(row) == case  # what the app reopens a results row with
         result = solve_case(mini_problem, case, time_limit_s=5)
         force = contingents_for(case, mini.contingents)
         report = check(result.plan, mini, case.mandate, contingents=force,
