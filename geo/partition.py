@@ -2,8 +2,9 @@
 
 Recursive bisection on random spanning trees (ReCom style): cutting one tree edge splits a
 connected set into two connected sets, so every part is contiguous by construction. Among
-the cuts whose weights are close to the target, the one crossing the fewest graph edges
-wins (a short boundary makes compact sectors). Boundary-cell moves then tighten the
+the cuts whose weights are close to the target, the one with the shortest boundary wins
+(edges weighted by the length cells share, or counted when no lengths are given): a short
+boundary makes compact sectors. Boundary-cell moves then tighten the
 balance and smooth the boundaries, never disconnecting a part. Deterministic for a seed.
 """
 from __future__ import annotations
@@ -47,18 +48,19 @@ def _subtree_sums(order, pred, values):
     return sums
 
 
-def _cut_sizes(cands, tin, size, eu, ev):
+def _cut_sizes(cands, tin, size, eu, ev, el):
     lo = tin[cands][:, None]
     hi = lo + size[cands][:, None]
     inside_u = (tin[eu][None, :] >= lo) & (tin[eu][None, :] < hi)
     inside_v = (tin[ev][None, :] >= lo) & (tin[ev][None, :] < hi)
-    return (inside_u ^ inside_v).sum(axis=1)
+    return (inside_u ^ inside_v) @ el
 
 
-def _tree_cut(eu, ev, w, k1, k2, rng, tol):
+def _tree_cut(eu, ev, el, w, k1, k2, rng, tol):
     """One random spanning tree's best cut: (score, subtree node mask, subtree gets k1).
 
-    ``eu``, ``ev`` are the edges of the (connected) subgraph, each once.
+    ``eu``, ``ev`` are the edges of the (connected) subgraph, each once, ``el`` their
+    lengths. The score ranks cuts within ``tol`` by boundary length, before any other.
     """
     shape = (len(w), len(w))
     rand = sp.csr_matrix((rng.random(len(eu)) + 1e-6, (eu, ev)), shape=shape)
@@ -76,12 +78,17 @@ def _tree_cut(eu, ev, w, k1, k2, rng, tol):
     dev = np.minimum(dev1, dev2)
     dev[order[0]] = np.inf
     cands = np.argsort(dev, kind="stable")[:32]
-    cuts = _cut_sizes(cands, tin, size, eu, ev)
     within = dev[cands] <= tol
-    score = np.where(within, cuts, 1e9 + dev[cands])
-    best = cands[int(np.argmin(score))]
+    if within.any():
+        cuts = np.where(within, _cut_sizes(cands, tin, size, eu, ev, el), np.inf)
+        pick = int(np.argmin(cuts))
+        score = (0, float(cuts[pick]))
+    else:
+        pick = int(np.argmin(dev[cands]))
+        score = (1, float(dev[cands][pick]))
+    best = cands[pick]
     mask = (tin >= tin[best]) & (tin < tin[best] + size[best])
-    return float(score.min()), mask, bool(dev1[best] <= dev2[best])
+    return score, mask, bool(dev1[best] <= dev2[best])
 
 
 def _bisect(nodes, k, w, adj, rng, tries, tol, out, progress):
@@ -93,7 +100,7 @@ def _bisect(nodes, k, w, adj, rng, tries, tol, out, progress):
     tri = sp.triu(adj[nodes][:, nodes], format="coo")
     best = None
     for _ in range(tries):
-        cut = _tree_cut(tri.row, tri.col, w[nodes], k1, k2, rng, tol)
+        cut = _tree_cut(tri.row, tri.col, tri.data.astype(float), w[nodes], k1, k2, rng, tol)
         if best is None or cut[0] < best[0]:
             best = cut
     _, mask, first_gets_k1 = best
@@ -140,8 +147,10 @@ def _frontier(part, labels, indptr, indices):
     return nb[labels[nb] != part]
 
 
-def _same_neighbours(c, target, labels, indptr, indices):
-    return int((labels[indices[indptr[c]:indptr[c + 1]]] == target).sum())
+def _same_neighbours(c, target, labels, adj):
+    """Boundary ``c`` shares with part ``target`` (edge lengths, or neighbour count)."""
+    lo, hi = adj.indptr[c], adj.indptr[c + 1]
+    return float(adj.data[lo:hi][labels[adj.indices[lo:hi]] == target].sum())
 
 
 def refine_balance(labels, w, adj, ideal, tol, max_moves=20_000):
@@ -160,7 +169,7 @@ def refine_balance(labels, w, adj, ideal, tol, max_moves=20_000):
                 after = max(abs(load[a] - w[c] - ideal[a]) / ideal[a],
                             abs(load[b] + w[c] - ideal[b]) / ideal[b])
                 if after < before - 1e-12:
-                    found.append((after, -_same_neighbours(c, b, labels, indptr, indices), c, a, b))
+                    found.append((after, -_same_neighbours(c, b, labels, adj), c, a, b))
             for _, _, c, a, b in sorted(found)[:24]:
                 if _stays_connected(c, labels, indptr, indices):
                     labels[c] = b
@@ -175,8 +184,83 @@ def refine_balance(labels, w, adj, ideal, tol, max_moves=20_000):
     return labels
 
 
+def _part_path(start, labels, adj, want) -> list[int] | None:
+    """Shortest chain of neighbouring parts from ``start`` to a part where ``want`` holds."""
+    coo = adj.tocoo()
+    a, b = labels[coo.row], labels[coo.col]
+    links: dict[int, set[int]] = {}
+    for u, v in zip(a[a != b].tolist(), b[a != b].tolist()):
+        links.setdefault(u, set()).add(v)
+    before, queue = {start: None}, deque([start])
+    while queue:
+        u = queue.popleft()
+        if u != start and want(u):
+            path = [u]
+            while before[path[-1]] is not None:
+                path.append(before[path[-1]])
+            return path[::-1]
+        for v in sorted(links.get(u, ())):
+            if v not in before:
+                before[v] = u
+                queue.append(v)
+    return None
+
+
+def _pass_cell(src, dst, amount, labels, w, adj):
+    """Move the cell of ``src`` next to ``dst`` whose weight is nearest ``amount``, keeping
+    ``src`` connected; return the cell moved or None."""
+    indptr, indices = adj.indptr, adj.indices
+    cells = [c for c in np.flatnonzero(labels == src)
+             if (labels[indices[indptr[c]:indptr[c + 1]]] == dst).any()]
+    for c in sorted(cells, key=lambda c: (abs(w[c] - amount), c))[:24]:
+        if _stays_connected(c, labels, indptr, indices):
+            labels[c] = dst
+            return c
+    return None
+
+
+def chain_balance(labels, w, adj, ideal, tol, max_chains=200):
+    """Balance parts whose direct neighbours cannot help: pass one cell along each link of
+    the shortest chain of parts from a part off by more than ``tol`` to one off the other
+    way. A chain is kept only when it lowers the largest deviation along it."""
+    load = np.bincount(labels, weights=w, minlength=len(ideal))
+    stuck: set[int] = set()
+    for _ in range(max_chains):
+        dev = (load - ideal) / ideal
+        worst = [p for p in np.argsort(-np.abs(dev), kind="stable")
+                 if abs(dev[p]) > tol and p not in stuck]
+        if not worst:
+            break
+        p = int(worst[0])
+        heavy = dev[p] > 0
+        path = _part_path(p, labels, adj, lambda q: (dev[q] < 0) if heavy else (dev[q] > 0))
+        if path is None:
+            stuck.add(p)
+            continue
+        amount = min(abs(dev[p]) * ideal[p], abs(dev[path[-1]]) * ideal[path[-1]])
+        links = list(zip(path, path[1:])) if heavy else [(v, u) for u, v in zip(path, path[1:])][::-1]
+        moved, trial = [], labels.copy()
+        for src, dst in links:
+            c = _pass_cell(src, dst, amount, trial, w, adj)
+            if c is None:
+                break
+            moved.append((c, src, dst))
+        after = load.copy()
+        for c, src, dst in moved:
+            after[src] -= w[c]
+            after[dst] += w[c]
+        if len(moved) == len(links) and \
+                np.abs((after - ideal) / ideal)[path].max() < np.abs(dev[path]).max() - 1e-12:
+            labels[:], load = trial, after
+            stuck.clear()
+        else:
+            stuck.add(p)
+    return labels
+
+
 def smooth_boundaries(labels, w, adj, ideal, tol, passes=3):
-    """Move cells that have more neighbours in another part there, keeping balance within ``tol``."""
+    """Move cells that share more boundary with another part there, keeping balance within
+    ``tol``."""
     indptr, indices = adj.indptr, adj.indices
     load = np.bincount(labels, weights=w, minlength=len(ideal))
     for _ in range(passes):
@@ -186,7 +270,8 @@ def smooth_boundaries(labels, w, adj, ideal, tol, passes=3):
             nb = labels[indices[indptr[c]:indptr[c + 1]]]
             if (nb == a).all():
                 continue
-            counts = np.bincount(nb, minlength=len(ideal))
+            counts = np.bincount(nb, weights=adj.data[indptr[c]:indptr[c + 1]],
+                                 minlength=len(ideal))
             b = int(np.argmax(np.where(np.arange(len(ideal)) == a, -1, counts)))
             if counts[b] <= counts[a]:
                 continue
@@ -204,8 +289,9 @@ def smooth_boundaries(labels, w, adj, ideal, tol, passes=3):
     return labels
 
 
-def partition_graph(weights, pairs, k: int, *, seed: int = 0, tolerance: float = 0.01,
-                    tries: int = 24, progress: Callable[[], None] | None = None) -> np.ndarray:
+def partition_graph(weights, pairs, k: int, *, lengths=None, seed: int = 0,
+                    tolerance: float = 0.01, tries: int = 24,
+                    progress: Callable[[], None] | None = None) -> np.ndarray:
     """Label each node of a graph with one of ``k`` contiguous, balanced parts.
 
     Parameters
@@ -214,6 +300,9 @@ def partition_graph(weights, pairs, k: int, *, seed: int = 0, tolerance: float =
         Non-negative weight of each node (population or area).
     pairs
         Edges as index pairs, shape (m, 2).
+    lengths
+        Length of each edge (the boundary two cells share), shape (m,); boundaries are
+        kept short by these. Without them every edge counts 1.
     k
         Number of parts.
     seed
@@ -244,7 +333,8 @@ def partition_graph(weights, pairs, k: int, *, seed: int = 0, tolerance: float =
                              "use smaller cells or fewer sectors")
     if w.sum() <= 0:
         w = np.ones(n)  # nothing to balance: fall back to equal cell counts
-    adj = sparse_graph(n, np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
+    adj = sparse_graph(n, np.asarray(pairs, dtype=np.int64).reshape(-1, 2),
+                       None if lengths is None else np.asarray(lengths, dtype=float))
     ncomp, comp = connected_components(adj, directed=False)
     comp_w = np.bincount(comp, weights=w, minlength=ncomp)
     parts = allot_parts(comp_w, np.bincount(comp, minlength=ncomp), k)
@@ -262,4 +352,5 @@ def partition_graph(weights, pairs, k: int, *, seed: int = 0, tolerance: float =
     ideal = np.maximum(np.asarray(ideal), 1e-12)
     labels = refine_balance(labels, w, adj, ideal, tolerance)
     labels = smooth_boundaries(labels, w, adj, ideal, tolerance)
-    return refine_balance(labels, w, adj, ideal, tolerance)
+    labels = refine_balance(labels, w, adj, ideal, tolerance)
+    return chain_balance(labels, w, adj, ideal, tolerance)

@@ -14,44 +14,100 @@ from geo.errors import Problem, problem
 from geo.graph import adjacency_pairs
 from geo.layers import polygonal_part
 from geo.partition import PartitionError, partition_graph
+from geo.zones import solid_parts
 
 BALANCES = ("population", "area")
-DEFAULT_CELLS = 2000
-SLIVER_SHARE = 0.05  # clipped cells under this share of a full cell join a neighbour
-DUST_M2 = 1.0  # clipping dust below this is dropped (far under the 0.01% cover tolerance)
+CELL_SHARE = 0.02  # a cell holds at most this share of a sector's ideal weight and mean area
+MAX_CELLS = 8000  # with many sectors, cells grow so a zone has about this many at most
+MIN_CELL_SHARE = 1 / 2048  # smallest cell side, as a share of the side of the zone's area
+SLIVER_SHARE = 0.05  # clipped cells under this share of their square join a neighbour
+CRUMB_SHARE = 1e-6  # clipped pieces under this share of their square are dropped
 
 
 @dataclass(frozen=True)
 class Cells:
-    """Fine cells covering a zone exactly, with their weights and rook adjacency."""
+    """Cells covering a zone exactly, with their weights and rook adjacency.
+
+    ``lengths`` is the length in metres of the edge each pair in ``pairs`` shares;
+    ``cell_m`` the side of the smallest square.
+    """
 
     geoms: np.ndarray
     weights: np.ndarray
     pairs: np.ndarray
+    lengths: np.ndarray
     cell_m: float
 
 
-def cell_size_for(zone: shapely.Geometry, target_cells: int) -> float:
-    """Side in metres of square cells giving about ``target_cells`` cells over ``zone``."""
-    return float(np.sqrt(zone.area / max(target_cells, 1)))
+def describe_areas(areas_m2) -> str:
+    """``"12.3 km², 0.8 km² and 25 m²"``: areas for a message, largest first, at most eight."""
+    areas = sorted((float(a) for a in areas_m2), reverse=True)
+    text = [f"{a / 1e6:,.1f} km²" if a >= 1e5 else f"{a:,.0f} m²" for a in areas[:8]]
+    if len(areas) > 8:
+        text.append(f"{len(areas) - 8} more")
+    return text[0] if len(text) == 1 else ", ".join(text[:-1]) + " and " + text[-1]
 
 
-def grid_cells(zone: shapely.Geometry, cell_m: float) -> np.ndarray:
-    """Square cells clipped to ``zone``, split into single parts, slivers merged away."""
+def cell_sizes(zone: shapely.Geometry, k: int, *, cell_m: float | None = None,
+               share: float = CELL_SHARE) -> tuple[float, int]:
+    """The smallest cell side in metres and how many of them make the coarsest side.
+
+    The coarsest squares cover at most ``share`` of a sector's mean area (``zone`` / ``k``);
+    the smallest are ``cell_m`` or, by default, about 1/2048 of the zone's side. Every
+    side is the smallest times a power of two, so squares nest as a quadtree.
+    """
+    coarse = float(np.sqrt(share * zone.area / max(k, 1)))
+    finest = cell_m or float(np.sqrt(zone.area)) * MIN_CELL_SHARE
+    if cell_m:
+        return finest, 2 ** max(0, int(np.floor(np.log2(coarse / finest))))
+    levels = max(0, int(np.ceil(np.log2(coarse / finest))))
+    return coarse / 2 ** levels, 2 ** levels
+
+
+def quadtree_boxes(zone: shapely.Geometry, weigh: Callable[[np.ndarray], np.ndarray], *,
+                   finest: float, coarse: int, limit: float) -> np.ndarray:
+    """Squares over ``zone``: coarse ones split in four while they weigh more than ``limit``.
+
+    ``weigh`` gives the weight of each square (population or area inside the zone). Squares
+    sit on a lattice of ``finest`` metres from the zone's south-west corner (``coarse``
+    lattice steps to the coarsest side), so neighbours share exact edge coordinates.
+    Returned north to south, then west to east.
+    """
     minx, miny, maxx, maxy = zone.bounds
-    xs = np.arange(minx, maxx, cell_m)
-    ys = np.arange(miny, maxy, cell_m)[::-1]  # north first: readable, stable order
-    gx, gy = np.meshgrid(xs, ys)
-    boxes = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + cell_m, gy.ravel() + cell_m)
+    nx = max(1, int(np.ceil((maxx - minx) / (finest * coarse))))
+    ny = max(1, int(np.ceil((maxy - miny) / (finest * coarse))))
+    gx, gy = np.meshgrid(np.arange(nx) * coarse, np.arange(ny) * coarse)
+    ix, iy, size = gx.ravel(), gy.ravel(), np.full(gx.size, coarse)
     shapely.prepare(zone)
-    boxes = boxes[shapely.intersects(zone, boxes)]
-    clipped = polygonal_part(shapely.intersection(boxes, zone))
-    parts = shapely.get_parts(clipped)
-    parts = parts[shapely.area(parts) >= DUST_M2]
-    return _merge_slivers(parts, SLIVER_SHARE * cell_m ** 2)
+    leaves = []
+    while len(ix):
+        boxes = shapely.box(minx + ix * finest, miny + iy * finest,
+                            minx + (ix + size) * finest, miny + (iy + size) * finest)
+        inside = shapely.intersects(zone, boxes)
+        ix, iy, size, boxes = ix[inside], iy[inside], size[inside], boxes[inside]
+        split = (weigh(boxes) > limit) & (size > 1)
+        leaves.append((ix[~split], iy[~split], size[~split], boxes[~split]))
+        half = size[split] // 2
+        ix = np.concatenate([ix[split], ix[split] + half, ix[split], ix[split] + half])
+        iy = np.concatenate([iy[split], iy[split], iy[split] + half, iy[split] + half])
+        size = np.tile(half, 4)
+    ix, iy, size, boxes = (np.concatenate(v) for v in zip(*leaves))
+    order = np.lexsort((size, ix, -(iy + size)))
+    return boxes[order]
 
 
-def _merge_slivers(parts: np.ndarray, min_area: float) -> np.ndarray:
+def clip_cells(zone: shapely.Geometry, boxes: np.ndarray) -> np.ndarray:
+    """Squares clipped to ``zone``, split into single parts, crumbs dropped, slivers merged."""
+    inside = shapely.contains_properly(zone, boxes)
+    clipped = np.array(boxes, dtype=object)
+    clipped[~inside] = polygonal_part(shapely.intersection(boxes[~inside], zone))
+    parts, index = shapely.get_parts(clipped, return_index=True)
+    square = shapely.area(boxes)[index]
+    keep = shapely.area(parts) >= CRUMB_SHARE * square  # floating-point crumbs of clipping
+    return _merge_slivers(parts[keep], SLIVER_SHARE * square[keep])
+
+
+def _merge_slivers(parts: np.ndarray, min_area) -> np.ndarray:
     small = shapely.area(parts) < min_area
     if not small.any() or small.all():
         return parts
@@ -76,25 +132,48 @@ def _merge_slivers(parts: np.ndarray, min_area: float) -> np.ndarray:
     return shapely.get_parts(polygonal_part(merged)) if (shapely.get_num_geometries(merged) > 1).any() else merged
 
 
-def make_cells(zone: shapely.Geometry, *, balance: str = "population",
+def make_cells(zone: shapely.Geometry, k: int = 1, *, balance: str = "population",
                population: gpd.GeoDataFrame | None = None, cell_m: float | None = None,
-               target_cells: int = DEFAULT_CELLS) -> Cells:
-    """Cut ``zone`` (metric CRS) into cells weighted by population (areal weighting) or area."""
+               share: float = CELL_SHARE) -> Cells:
+    """Cut ``zone`` (metric CRS) into cells for ``k`` sectors, fine where the weight is.
+
+    Squares start at ``share`` of a sector's mean area and split in four while they hold
+    more than ``share`` of a sector's ideal weight (population by areal weighting, or
+    area), down to ``cell_m`` (default about 1/2048 of the zone's side). Empty land stays
+    coarse; towns get cells small enough to balance sectors within about ``share``.
+    """
     if balance not in BALANCES:
         raise ValueError(f"`balance` must be one of {', '.join(BALANCES)}; got {balance!r}")
     if balance == "population" and population is None:
         raise ValueError("`population` is required when balancing by population")
-    size = cell_m or cell_size_for(zone, target_cells)
-    geoms = grid_cells(zone, size)
+    share = max(share, k / MAX_CELLS)
+    finest, coarse = cell_sizes(zone, k, cell_m=cell_m, share=share)
+    if balance == "population":  # the coarsest squares already hold little enough area
+        source = _population_in(zone, population)
+        total = float(source["population"].sum())
+    limit = share * total / max(k, 1) if balance == "population" and total > 0 else np.inf
+    boxes = quadtree_boxes(zone, lambda b: areal_population(b, source) if limit < np.inf
+                           else np.zeros(len(b)), finest=finest, coarse=coarse, limit=limit)
+    geoms = clip_cells(zone, boxes)
     weights = areal_population(geoms, population) if balance == "population" \
         else shapely.area(geoms) / 1e6
-    pairs = adjacency_pairs(geoms, touch_m=0.01, min_shared_m=0.05)  # exact grid edges
-    return Cells(geoms, np.asarray(weights, dtype=float), pairs, size)
+    pairs, lengths = adjacency_pairs(geoms, touch_m=0.01, min_shared_m=0.05, lengths=True)
+    return Cells(geoms, np.asarray(weights, dtype=float), pairs, lengths, finest)
+
+
+def _population_in(zone: shapely.Geometry, population: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The population polygons clipped to ``zone``, their counts scaled to the part kept."""
+    geoms = population.geometry.values
+    near = population.sindex.query(zone, predicate="intersects")
+    clipped = polygonal_part(shapely.intersection(geoms[near], zone))
+    share = shapely.area(clipped) / np.maximum(shapely.area(geoms[near]), 1e-12)
+    counts = population["population"].to_numpy(dtype=float)[near] * share
+    return gpd.GeoDataFrame({"population": counts}, geometry=clipped, crs=population.crs)
 
 
 def partition_zone(zone: shapely.Geometry, k: int, *, balance: str = "population",
                    population: gpd.GeoDataFrame | None = None, seed: int = 0,
-                   cell_m: float | None = None, target_cells: int = DEFAULT_CELLS,
+                   cell_m: float | None = None, cell_share: float = CELL_SHARE,
                    tolerance: float = 0.01, crs=None,
                    progress: Callable[[], None] | None = None) -> gpd.GeoDataFrame:
     """Cut ``zone`` into ``k`` contiguous sectors, numbered north to south.
@@ -102,7 +181,8 @@ def partition_zone(zone: shapely.Geometry, k: int, *, balance: str = "population
     Parameters
     ----------
     zone
-        Polygon or MultiPolygon in a metric CRS.
+        Polygon or MultiPolygon in a metric CRS. Dust and slivers (see
+        :func:`geo.zones.solid_parts`) are dropped: they are not separate parts.
     k
         Number of sectors.
     balance
@@ -111,8 +191,11 @@ def partition_zone(zone: shapely.Geometry, k: int, *, balance: str = "population
         Polygons with a ``population`` column, in the zone's CRS.
     seed
         Same inputs and seed give the same sectors.
-    cell_m, target_cells
-        Cell side in metres, or the number of cells to aim for when it is not given.
+    cell_m
+        Side in metres of the smallest cells (default: about 1/2048 of the zone's side).
+    cell_share
+        Largest share of a sector's ideal weight and mean area one cell holds (see
+        :func:`make_cells`).
     tolerance
         Target largest deviation from the ideal weight, as a fraction.
     crs
@@ -128,14 +211,22 @@ def partition_zone(zone: shapely.Geometry, k: int, *, balance: str = "population
     Raises
     ------
     PartitionError
-        ``k`` larger than the zone can support.
+        ``k`` larger than the zone can support: more separate parts than ``k`` (named
+        with their areas), or fewer cells than ``k``.
     """
-    if zone is None or zone.is_empty:
+    parts = solid_parts(zone) if zone is not None else np.empty(0, dtype=object)
+    if len(parts) == 0:
         raise PartitionError("the zone is empty: nothing to cut into sectors")
-    cells = make_cells(zone, balance=balance, population=population, cell_m=cell_m,
-                       target_cells=target_cells)
-    labels = partition_graph(cells.weights, cells.pairs, k, seed=seed, tolerance=tolerance,
-                             progress=progress)
+    if len(parts) > k:
+        raise PartitionError(
+            f"the zone has {len(parts)} separate parts ({describe_areas(shapely.area(parts))}) "
+            f"but only {k} sectors were asked for; each part needs a sector of its own "
+            f"(ask for at least {len(parts)})")
+    zone = shapely.union_all(parts)
+    cells = make_cells(zone, k, balance=balance, population=population, cell_m=cell_m,
+                       share=cell_share)
+    labels = partition_graph(cells.weights, cells.pairs, k, lengths=cells.lengths, seed=seed,
+                             tolerance=tolerance, progress=progress)
     geoms = [shapely.union_all(cells.geoms[labels == i]) for i in range(k)]
     geoms = [shapely.normalize(g) for g in polygonal_part(geoms)]
     cent = shapely.centroid(geoms)
@@ -146,9 +237,19 @@ def partition_zone(zone: shapely.Geometry, k: int, *, balance: str = "population
 def phase_sectors(increment: shapely.Geometry, phase: int, k: int, around: Surroundings,
                   held: shapely.Geometry, *, balance: str = "population", seed: int = 0,
                   crs=None, **kw) -> gpd.GeoDataFrame:
-    """Sectors of one phase's increment with ids (``P1-S01`` ...) and every attribute."""
-    frame = partition_zone(increment, k, balance=balance, population=around.population,
-                           seed=seed, crs=crs, **kw)
+    """Sectors of one phase's increment with ids (``P1-S01`` ...) and every attribute.
+
+    Raises
+    ------
+    PartitionError
+        As :func:`partition_zone`, the message starting with the phase.
+    """
+    try:
+        frame = partition_zone(increment, k, balance=balance, population=around.population,
+                               seed=seed, crs=crs, **kw)
+    except PartitionError as exc:
+        raise PartitionError(f"phase {phase}: the increment (territory minus the held area) "
+                             f"cannot take {k} sectors: {exc}") from None
     frame.insert(0, "sector_id", [f"P{phase}-S{i + 1:02d}" for i in range(k)])
     frame.insert(1, "phase", phase)
     return polygon_attributes(frame.drop(columns="order"), around, held)
@@ -161,41 +262,67 @@ def polsby_popper(geoms) -> np.ndarray:
     return np.where(perim > 0, 4 * np.pi * shapely.area(geoms) / np.maximum(perim, 1e-12) ** 2, 0)
 
 
-def sector_layer_problems(sectors: gpd.GeoDataFrame, increments: gpd.GeoDataFrame, path,
-                          *, overlap_m2: float = 1.0, gap_share: float = 1e-4,
-                          sliver_km2: float = 0.01) -> tuple[list[Problem], list[Problem]]:
+OVERLAP_SHARE = 1e-5  # two sectors may overlap by this share of the smaller (edge noise)
+OUTSIDE_SHARE = 1e-3  # a sector may reach this share of its area outside its increment
+GAP_SHARE = 1e-4  # an increment may leave this share of its area in no sector unwarned
+SLIVER_OF_MEAN = 1e-3  # a sector under this share of its phase's mean sector is a sliver
+
+
+def sector_layer_problems(sectors: gpd.GeoDataFrame, increments: gpd.GeoDataFrame,
+                          path) -> tuple[list[Problem], list[Problem]]:
     """Errors (overlaps, sectors outside their increment) and warnings (gaps, slivers).
 
-    Both frames must be in one metric CRS; ``increments`` has ``phase`` and geometry.
+    Every tolerance is a share of the sectors' own size, so a layer digitised at any scale
+    is judged alike: overlaps above 0.001% of the smaller sector, and more than 0.1% of a
+    sector outside its phase's increment, are errors; more than 0.01% of an increment in
+    no sector, and sectors under 0.1% of their phase's mean sector, are warnings. Both
+    frames must be in one metric CRS; ``increments`` has ``phase`` and geometry.
     """
-    errors, warnings = [], []
     geoms, ids = sectors.geometry.values, sectors["sector_id"].astype(str).tolist()
+    phases = sectors["phase"].astype(int).to_numpy()
+    inc = dict(zip(increments["phase"].astype(int), increments.geometry.values))
+    errors = _overlaps(geoms, ids, path) + _outside(geoms, ids, phases, inc, path)
+    return errors, _gaps_and_slivers(geoms, ids, phases, inc, path)
+
+
+def _overlaps(geoms, ids, path) -> list[Problem]:
     left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
     keep = left < right
-    shared = shapely.area(shapely.intersection(geoms[left[keep]], geoms[right[keep]]))
-    for i, j, a in zip(left[keep], right[keep], shared):
-        if a > overlap_m2:
-            errors.append(problem(path, f"overlaps sector {ids[j]} by {a:,.0f} m²",
-                                  feature=int(i), feature_id=ids[i], field="geometry"))
-    inc = dict(zip(increments["phase"].astype(int), increments.geometry.values))
-    phases = sectors["phase"].astype(int).to_numpy()
+    left, right = left[keep], right[keep]
+    shared = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+    limit = OVERLAP_SHARE * np.minimum(shapely.area(geoms[left]), shapely.area(geoms[right]))
+    return [problem(path, f"overlaps sector {ids[j]} by {a:,.0f} m² (more than "
+                    f"{OVERLAP_SHARE:.3%} of the smaller sector)", feature=int(i),
+                    feature_id=ids[i], field="geometry")
+            for i, j, a in zip(left[shared > limit], right[shared > limit], shared[shared > limit])]
+
+
+def _outside(geoms, ids, phases, inc, path) -> list[Problem]:
     own = np.array([inc.get(p, shapely.Polygon()) for p in phases], dtype=object)
     outside = shapely.area(shapely.difference(geoms, own))
-    for i in np.flatnonzero(outside > np.maximum(overlap_m2, 1e-3 * shapely.area(geoms))):
-        errors.append(problem(path, f"reaches {outside[i] / 1e6:.3f} km² outside the increment "
-                              f"of phase {phases[i]} (sectors never straddle phases)",
-                              feature=int(i), feature_id=ids[i], field="geometry"))
-    small = shapely.area(geoms) / 1e6 < sliver_km2
-    for i in np.flatnonzero(small):
-        warnings.append(problem(path, f"sliver sector of {shapely.area(geoms[i]):,.0f} m²",
-                                feature=int(i), feature_id=ids[i], field="geometry"))
+    return [problem(path, f"reaches {outside[i] / 1e6:.3f} km² outside the increment of phase "
+                    f"{phases[i]} (sectors never straddle phases)", feature=int(i),
+                    feature_id=ids[i], field="geometry")
+            for i in np.flatnonzero(outside > OUTSIDE_SHARE * shapely.area(geoms))]
+
+
+def _gaps_and_slivers(geoms, ids, phases, inc, path) -> list[Problem]:
+    warnings = []
     for p, zone in inc.items():
-        covered = shapely.union_all(geoms[phases == p]) if (phases == p).any() else shapely.Polygon()
+        mine = phases == p
+        if mine.any():
+            mean = zone.area / mine.sum()
+            for i in np.flatnonzero(mine & (shapely.area(geoms) < SLIVER_OF_MEAN * mean)):
+                warnings.append(problem(
+                    path, f"sliver sector of {shapely.area(geoms[i]):,.0f} m² (under "
+                    f"{SLIVER_OF_MEAN:.1%} of phase {p}'s mean sector, {mean / 1e6:,.3f} km²)",
+                    feature=int(i), feature_id=ids[i], field="geometry"))
+        covered = shapely.union_all(geoms[mine]) if mine.any() else shapely.Polygon()
         gap = shapely.difference(zone, covered).area
-        if gap > gap_share * max(zone.area, 1):
-            warnings.append(problem(path, f"phase {p}: {gap / 1e6:.3f} km² of the increment is in "
-                                    "no sector (gap)", field="geometry"))
-    return errors, warnings
+        if gap > GAP_SHARE * max(zone.area, 1):
+            warnings.append(problem(path, f"phase {p}: {gap / 1e6:.3f} km² of the increment is "
+                                    "in no sector (gap)", field="geometry"))
+    return warnings
 
 
 __all__ = ["BALANCES", "Cells", "PartitionError", "make_cells", "partition_zone", "phase_sectors",

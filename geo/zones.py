@@ -15,7 +15,9 @@ import shapely
 
 from geo.layers import polygonal_part
 
-SLIVER_M2 = 1.0  # parts smaller than this are floating-point dust from differences
+DUST_SHARE = 1e-6  # a part under this share of its zone's area is dust
+SLIVER_SHARE = 1e-4  # a thin part (Polsby-Popper under SLIVER_PP) under this share is a sliver
+SLIVER_PP = 0.05
 PRECISION_M = 0.01  # derived zones sit on a 1 cm grid (see _clean)
 REGAINED_KM2 = 0.01  # held ground a later phase adds beyond this is reported
 
@@ -29,16 +31,30 @@ def held_by_phase(held: gpd.GeoDataFrame, phases: list[int]) -> dict[int, shapel
     return out
 
 
+def solid_parts(geom: shapely.Geometry) -> np.ndarray:
+    """The parts of ``geom`` that are ground to hold, largest first.
+
+    Dropped: dust (under a millionth of the whole) and slivers (thin parts under 0.01% of
+    the whole), such as those left where the territory and the held areas were digitised
+    separately. Both are shares, so a zone of 10 km² and one of 10,000 km² are judged alike.
+    """
+    parts = shapely.get_parts(polygonal_part([geom])[0])
+    area, length = shapely.area(parts), shapely.length(parts)
+    whole = area.sum()
+    thin = 4 * np.pi * area < SLIVER_PP * np.maximum(length, 1e-12) ** 2
+    keep = (area >= DUST_SHARE * whole) & ~(thin & (area < SLIVER_SHARE * whole))
+    parts = parts[keep]
+    return parts[np.argsort(-shapely.area(parts), kind="stable")]
+
+
 def _clean(geom: shapely.Geometry) -> shapely.Geometry:
-    """Polygonal part of ``geom`` on a 1 cm grid, without sliver parts.
+    """Polygonal part of ``geom`` on a 1 cm grid, without dust and sliver parts.
 
     Differences of buffered held areas leave near-degenerate spikes that turn invalid when
     reprojected to WGS84; snapping removes them, and since every later layer is cut from
     these zones, sectors of neighbouring phases share exactly the same boundary vertices.
     """
-    poly = polygonal_part([shapely.set_precision(geom, PRECISION_M)])[0]
-    parts = shapely.get_parts(poly)
-    keep = parts[shapely.area(parts) >= SLIVER_M2]
+    keep = solid_parts(shapely.set_precision(geom, PRECISION_M))
     return shapely.union_all(keep) if len(keep) else shapely.Polygon()
 
 

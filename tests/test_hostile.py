@@ -32,6 +32,8 @@ LAYERS = {
     "three-d.geojson": ["feature 0 (id 'z')", "field 'geometry'", "3D coordinates"],
     "not-utf8.geojson": ["not UTF-8"],
     "null-geometry.geojson": ["feature 0 (id 'nothing')", "field 'geometry'", "missing"],
+    "invalid-once-projected.geojson": ["feature 0 (id 'notch')", "field 'geometry'",
+                                       "once projected to EPSG:32636", "Self-intersection"],
     "zip-slip.zip": ["field 'member'", "../../evil.shp", "unsafe path"],
     "zip-bomb.zip": ["field 'member'", "bomb.shp", "zip bomb"],
 }
@@ -58,6 +60,13 @@ SCENARIOS = {
     "not-a-mapping": ["must be a mapping"],
     "swapped-coordinates": ["places.geojson", "feature 0 (id 'Gaza City')", "field 'geometry'",
                             "longitude and latitude look swapped"],
+    "population-invalid-once-projected": ["population.geojson", "feature 5 (id 'notch')",
+                                          "field 'geometry'", "once projected to EPSG:32636",
+                                          "geography.repair: true"],
+    "sectors-invalid-once-projected": ["sectors.geojson", "feature 24 (id 'P1-S99')",
+                                       "field 'geometry'", "once projected to EPSG:32636"],
+    "crs-in-feet": ["scenario.yaml", "field 'crs'", "'EPSG:2263'", "in metres",
+                    "US survey foot"],
 }
 CASES = ([("layers", n, ["layers", "validate", str(HOSTILE / "layers" / n), "--geometry",
                          "polygon"], w) for n, w in LAYERS.items()]

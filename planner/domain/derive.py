@@ -39,10 +39,11 @@ def sectors_for_phase(scenario, phase: int, count: int, *, balance: str = "popul
 
 
 def scenario_sectors(scenario, counts: Mapping[int, int], *, balance: str = "population",
-                     seed: int = 0, progress: Callable[[], None] | None = None) -> gpd.GeoDataFrame:
-    """The full sector layer: the union of every phase's partition."""
+                     seed: int = 0, progress: Callable[[], None] | None = None,
+                     **kw) -> gpd.GeoDataFrame:
+    """The full sector layer: the union of every phase's partition (``kw``: ``cell_m``...)."""
     frames = [sectors_for_phase(scenario, p, counts[p], balance=balance, seed=seed,
-                                progress=progress) for p in scenario.phase_numbers]
+                                progress=progress, **kw) for p in scenario.phase_numbers]
     return crossings_over_layer(gpd.GeoDataFrame(pd.concat(frames, ignore_index=True),
                                                   crs=scenario.crs), scenario)
 

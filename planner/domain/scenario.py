@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Mapping
 import geopandas as gpd
 import pyproj
 
-from geo.attributes import Surroundings
+from geo.attributes import URBAN_RESIDENTS, URBAN_SHARE, Surroundings
 from geo.errors import Problem
 from geo.zones import PhaseZones
 
@@ -73,11 +73,21 @@ class Veto:
 
 @dataclass(frozen=True)
 class Geography:
+    """How sector attributes are measured (metres; residents per km²), and layer repair.
+
+    A distance left None takes a share of the territory's size when the scenario is loaded
+    (:func:`geo.attributes.scaled_distances`); see :class:`geo.attributes.Surroundings`.
+    ``repair`` repairs invalid polygons (in the file or once projected) with a warning.
+    """
+
     urban_density: float = 5000.0
-    touch_m: float = 25.0
-    border_m: float = 25.0
-    crossing_m: float = 1000.0
-    min_contact_m: float = 200.0
+    urban_share: float = URBAN_SHARE
+    urban_residents: float = URBAN_RESIDENTS
+    touch_m: float | None = None
+    border_m: float | None = None
+    crossing_m: float | None = None
+    min_contact_m: float | None = None
+    repair: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,7 @@ class Sectoring:
     counts: Mapping[int, int]
     balance: str = "population"
     seed: int = 0
+    cell_m: float | None = None  # smallest cell side in metres (None: from the zone's size)
 
 
 @dataclass(frozen=True)
@@ -157,7 +168,10 @@ class Scenario:
         """The layers sector attributes are measured against."""
         g = self.geography
         return Surroundings(self.layers.population, self.layers.crossings, self.layers.borders,
-                            g.urban_density, g.touch_m, g.border_m, g.crossing_m, g.min_contact_m)
+                            urban_density=g.urban_density, urban_share=g.urban_share,
+                            urban_residents=g.urban_residents, touch_m=g.touch_m,
+                            border_m=g.border_m, crossing_m=g.crossing_m,
+                            min_contact_m=g.min_contact_m)
 
     def with_changes(self, **changes) -> "Scenario":
         """A copy with some fields replaced (what-if: contingents out, vetoes off, ...).

@@ -13,7 +13,7 @@ from typing import Mapping
 import pyproj
 
 from geo.errors import InputError, Problem, problem
-from geo.layers import Layer, project, read_layer, utm_crs
+from geo.layers import Layer, crs_problem, project_layer, read_layer, utm_crs
 from planner.domain.scenario import (BUNDLED, LAYER_SPECS, SEVERITIES, TASK_TRIGGERS, TASKS,
                                      Contingent, Geography, Layers, Mandate, Phase, Scenario,
                                      Sectoring, Veto)
@@ -64,10 +64,12 @@ def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
             scenario.layers, warnings=scenario.layers.warnings + tuple(regained)))
     if not sectors:
         return scenario
-    return _attach_sectors(scenario, layers.sectors, root / str(layer_files.get("sectors", "")))
+    scenario = _attach_sectors(scenario, layers.sectors, root / str(layer_files.get("sectors", "")))
+    return _with_crossing_warnings(scenario, root / str(layer_files["places"]))
 
 
 def _attach_sectors(scenario: Scenario, raw, path) -> Scenario:
+    from geo.partition import PartitionError
     from geo.sectors import sector_layer_problems
     from planner.domain.derive import scenario_sectors, with_attributes
     if raw is None:
@@ -76,7 +78,12 @@ def _attach_sectors(scenario: Scenario, raw, path) -> Scenario:
                                      "sector layer and no sectoring counts to cut one",
                                      field="sectoring.counts"))
         s = scenario.sectoring
-        frame = scenario_sectors(scenario, s.counts, balance=s.balance, seed=s.seed)
+        try:
+            frame = scenario_sectors(scenario, s.counts, balance=s.balance, seed=s.seed,
+                                     cell_m=s.cell_m)
+        except PartitionError as exc:
+            raise InputError(problem(scenario.root / "scenario.yaml", str(exc),
+                                     field="sectoring.counts", value=dict(s.counts))) from None
         return scenario.with_changes(layers=replace(scenario.layers, sectors=frame))
     errors, warnings = sector_layer_problems(raw, scenario.zones.increments_frame, path)
     if errors:
@@ -84,6 +91,22 @@ def _attach_sectors(scenario: Scenario, raw, path) -> Scenario:
     layers = replace(scenario.layers, sectors=with_attributes(raw, scenario),
                      warnings=scenario.layers.warnings + tuple(warnings))
     return scenario.with_changes(layers=layers)
+
+
+def _with_crossing_warnings(scenario: Scenario, path) -> Scenario:
+    """Warn of each crossing farther than ``crossing_m`` from every sector: no sector holds it."""
+    from geo.attributes import far_crossings
+    crossings, limit = scenario.layers.crossings, scenario.geography.crossing_m
+    far = far_crossings(scenario.layers.sectors.geometry.values, crossings, limit)
+    names = crossings["name"].astype(str).tolist()
+    found = [problem(path, f"crossing {names[row]!r} lies {metres:,.0f} m from the nearest "
+                     f"sector, beyond geography.crossing_m ({limit:,.0f} m): no sector holds it",
+                     feature=int(crossings.index[row]), feature_id=names[row], field="geometry")
+             for row, metres in far]
+    if not found:
+        return scenario
+    return scenario.with_changes(layers=replace(
+        scenario.layers, warnings=scenario.layers.warnings + tuple(found)))
 
 
 def _regained_warnings(scenario: Scenario, path) -> list[Problem]:
@@ -124,8 +147,9 @@ def _read_crs(doc, r):
     except pyproj.exceptions.CRSError:
         r.report("not a CRS pyproj knows", field="crs", value=text)
         return None
-    if crs.is_geographic:
-        r.report("must be a metric (projected) CRS, such as a UTM zone", field="crs", value=text)
+    reason = crs_problem(crs)
+    if reason:
+        r.report(reason, field="crs", value=text)
         return None
     return crs
 
@@ -280,13 +304,17 @@ def _read_geography(doc, r) -> Geography:
     names = set(Geography.__dataclass_fields__)
     r.keys(item, names, prefix="geography.")
     values = {k: r.get(item, k, "number", prefix="geography.", default=getattr(Geography, k),
-                       check=at_least(0)) for k in names}
+                       check=at_least(0)) for k in names - {"repair", "urban_share"}}
+    values["urban_share"] = r.get(item, "urban_share", "number", prefix="geography.",
+                                  default=Geography.urban_share,
+                                  check=lambda v: None if 0 <= v <= 1 else "must be 0 to 1")
+    values["repair"] = r.get(item, "repair", "bool", prefix="geography.", default=False)
     return Geography(**values)
 
 
 def _read_sectoring(doc, r, phases) -> Sectoring:
     item = r.get(doc, "sectoring", "mapping", default={})
-    r.keys(item, {"counts", "balance", "seed"}, prefix="sectoring.")
+    r.keys(item, {"counts", "balance", "seed", "cell_m"}, prefix="sectoring.")
     counts = r.get(item, "counts", "mapping", prefix="sectoring.", default={})
     clean = {}
     for phase, count in counts.items():
@@ -304,12 +332,15 @@ def _read_sectoring(doc, r, phases) -> Sectoring:
     return Sectoring(MappingProxyType(clean),
                      r.get(item, "balance", "str", prefix="sectoring.", default="population",
                            check=one_of(("population", "area"))),
-                     r.get(item, "seed", "int", prefix="sectoring.", default=0))
+                     r.get(item, "seed", "int", prefix="sectoring.", default=0),
+                     r.get(item, "cell_m", "number", prefix="sectoring.", default=None,
+                           check=lambda v: None if v > 0 else "must be more than 0"))
 
 
 def _read_layers(root: Path, files: dict, r: Reader, parts: dict, skip=()):
     r.keys(files, set(LAYER_SPECS), prefix="layers.")
-    read, problems, repairs = {}, [], []
+    read, problems = {}, []
+    repair = parts["geography"].repair
     for name, (kind, required) in LAYER_SPECS.items():
         if name in skip:
             continue
@@ -322,24 +353,62 @@ def _read_layers(root: Path, files: dict, r: Reader, parts: dict, skip=()):
             continue
         try:
             layer = read_layer(root / files[name], geometry=kind,
-                               id_field="sector_id" if name == "sectors" else None)
+                               id_field="sector_id" if name == "sectors" else None,
+                               repair=repair)
         except InputError as exc:
             problems += exc.problems
             continue
-        repairs += layer.repairs
         read[name] = layer
     if problems or any(n not in read for n, (_, req) in LAYER_SPECS.items() if req):
         return None, problems
     problems += _check_fields(read, [p.phase for p in parts["phases"]])
     if problems:
         return None, problems
+    given = parts["crs"] is not None
     crs = parts["crs"] or utm_crs(read["territory"].frame)
     parts["crs"] = pyproj.CRS(crs)
-    frames = {n: project(layer.frame, crs) for n, layer in read.items()}
+    projected = {}
+    for name, layer in read.items():  # validated again: valid in lon/lat is not enough
+        try:
+            projected[name] = project_layer(
+                layer, crs, geometry=LAYER_SPECS[name][0], repair=repair,
+                id_field="sector_id" if name == "sectors" else None)
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        return None, problems
+    frames = {n: layer.frame for n, layer in projected.items()}
     problems = _check_extent(root, files, read, frames)
     if problems:
         return None, problems
-    return Layers(sectors=frames.pop("sectors", None), warnings=tuple(repairs), **frames), []
+    warnings = [w for layer in projected.values() for w in layer.repairs]
+    warnings += _crs_warnings(root / "scenario.yaml", read["territory"].frame, parts["crs"],
+                              given)
+    parts["geography"] = _scaled_geography(parts["geography"], frames["territory"])
+    return Layers(sectors=frames.pop("sectors", None), warnings=tuple(warnings), **frames), []
+
+
+def _crs_warnings(path, territory, crs, given: bool) -> list[Problem]:
+    """A CRS whose areas differ from geodesic ones by more than 1% over the territory."""
+    from geo.layers import AREA_DISTORTION, area_distortion
+    measured, geodesic = area_distortion(territory, crs)
+    if geodesic <= 0 or abs(measured / geodesic - 1) <= AREA_DISTORTION:
+        return []
+    advice = ("choose an equal-area CRS or the territory's UTM zone (omit `crs`)" if given
+              else "the territory spans more than one UTM zone: set `crs` to an equal-area "
+                   "CRS for the region")
+    return [problem(path, f"areas in {crs.to_string()} differ from geodesic areas by "
+                    f"{measured / geodesic - 1:+.1%} over the territory ({measured / 1e6:,.0f} "
+                    f"km² against {geodesic / 1e6:,.0f} km²); {advice}",
+                    field="crs", value=crs.to_string())]
+
+
+def _scaled_geography(geography: Geography, territory) -> Geography:
+    """``geography`` with every distance left unset scaled to the territory's size."""
+    from geo.attributes import scaled_distances
+    scaled = scaled_distances(float(territory.area.sum()))
+    return replace(geography, **{k: v for k, v in scaled.items()
+                                 if getattr(geography, k) is None})
 
 
 def _check_extent(root, files, read, frames) -> list[Problem]:

@@ -58,10 +58,10 @@ def test_partition_zone_covers_exactly_with_one_piece_sectors(zone, k, seed, bal
     pieces = shapely.get_num_geometries(zone)
     if pieces > k:
         with pytest.raises(PartitionError, match="separate parts"):
-            partition_zone(zone, k, balance=balance, population=pop, seed=seed, target_cells=300)
+            partition_zone(zone, k, balance=balance, population=pop, seed=seed, cell_share=0.05)
         return
     sectors = partition_zone(zone, k, balance=balance, population=pop, seed=seed,
-                             target_cells=300, crs=UTM)
+                             cell_share=0.05, crs=UTM)
     assert_sector_guarantees(zone, sectors, k)
 
 

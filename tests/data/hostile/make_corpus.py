@@ -16,6 +16,12 @@ HERE = Path(__file__).resolve().parent
 SQUARE = [[34.40, 31.40], [34.41, 31.40], [34.41, 31.41], [34.40, 31.41], [34.40, 31.40]]
 
 
+# A V-shaped notch reaching to 0.1 mm of the bottom edge: valid in lon/lat, but the edge
+# curves once projected and the notch crosses it.
+NOTCH = [[34.30, 31.30], [34.50, 31.30], [34.50, 31.33], [34.405, 31.300000001],
+         [34.30, 31.33], [34.30, 31.30]]
+
+
 def fc(*features, **extra):
     return {"type": "FeatureCollection", **extra, "features": list(features)}
 
@@ -67,6 +73,8 @@ def layers():
     write("layers/not-utf8.geojson", json.dumps(fc(feature(poly(), name="NAME"))).replace(
         "NAME", "Kh\udce9rbet").encode("utf-8", "surrogateescape"))
     write("layers/null-geometry.geojson", fc(feature(None, name="nothing")))
+    # valid in longitude and latitude, self-intersecting once projected to UTM 36N
+    write("layers/invalid-once-projected.geojson", fc(feature(poly(NOTCH), name="notch")))
     # zips: a member that climbs out of the folder, and a bomb (250 MB of zeros)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -123,6 +131,30 @@ def scenarios():
     first = places["features"][0]["geometry"]
     first["coordinates"] = first["coordinates"][::-1]
     write("scenarios/swapped-coordinates/places.geojson", places)
+    # layers valid in lon/lat that break once projected: a population polygon, a sector
+    for case, layer, props in (("population-invalid-once-projected", "population",
+                                {"name": "notch", "population": 10}),
+                               ("sectors-invalid-once-projected", "sectors",
+                                {"sector_id": "P1-S99", "phase": 1})):
+        folder = gaza_copy(case, skip=layer)
+        doc = json.loads((source / f"{layer}.geojson").read_text(encoding="utf-8"))
+        doc["features"].append(feature(poly(NOTCH), **props))
+        write(f"scenarios/{case}/{layer}.geojson", doc)
+    # a CRS in US survey feet
+    folder = gaza_copy("crs-in-feet")
+    text = (folder / "scenario.yaml").read_text(encoding="utf-8")
+    write("scenarios/crs-in-feet/scenario.yaml", text.replace("crs: EPSG:32636", "crs: EPSG:2263"))
+
+
+def gaza_copy(case, skip=None) -> Path:
+    """The bundled scenario copied to scenarios/<case>/, without the layer ``skip``."""
+    source, target = HERE.parents[2] / "data" / "gaza-isf", HERE / "scenarios" / case
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("scenario.yaml", "territory.geojson", "held.geojson", "population.geojson",
+                 "places.geojson", "borders.geojson", "sectors.geojson"):
+        if name != f"{skip}.geojson":
+            shutil.copy(source / name, target / name)
+    return target
 
 
 if __name__ == "__main__":
