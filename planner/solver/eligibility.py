@@ -31,6 +31,11 @@ class Eligibility:
         self.shares = [r.share_cap for r in hard if r.share_cap is not None]
         self.force = list(context.contingents.values())
         self._able: dict[tuple[int, str], list] = {}
+        self._in_phase: dict[int, list] = {}
+        # (rule, its reason): asked directly, as able() does for every sector
+        reasons = [(r, r.definition.bars) for r in self.barring]
+        self._anywhere = [(r, b.reason) for r, b in reasons if not b.per_sector]
+        self._here = [(r, b.reason) for r, b in reasons if b.per_sector]
 
     def may_lead(self, code: str, p: int, s: str) -> bool:
         """Whether ``code`` may lead sector ``s`` in phase ``p`` (and so deploy there)."""
@@ -39,8 +44,20 @@ class Eligibility:
     def able(self, p: int, s: str) -> list:
         """Contingents that may lead sector ``s`` in phase ``p``, in scenario order."""
         if (p, s) not in self._able:
-            self._able[p, s] = [c for c in self.force if self.may_lead(c.code, p, s)]
+            key, context = (p, s), self.context
+            self._able[p, s] = [c for c in self._able_in_phase(p, s)
+                                if not any(why(r, context, key, c.code) for r, why in self._here)]
         return list(self._able[p, s])
+
+    def _able_in_phase(self, p: int, s: str) -> list:
+        """Contingents no rule bars in phase ``p`` for reasons that hold in every sector
+        (asked once per phase: such reasons do not read the sector)."""
+        if p not in self._in_phase:
+            key, context = (p, s), self.context
+            self._in_phase[p] = [c for c in self.force
+                                 if not any(why(r, context, key, c.code)
+                                            for r, why in self._anywhere)]
+        return self._in_phase[p]
 
     def share_cap(self, total: int, unit: int) -> int:
         """Most troops one contingent may deploy in a phase of ``total`` troops under the
