@@ -12,9 +12,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-ATTRIBUTE_COLUMNS = ["area_km2", "population", "density", "contact_line", "contact_km",
-                     "crossings", "borders", "coastal", "urban"]
-
 
 URBAN_SHARE = 0.5  # urban: at least half the residents live densely ...
 URBAN_RESIDENTS = 50_000  # ... or at least this many (an urban centre, as Eurostat counts one)
