@@ -184,7 +184,7 @@ def _sector_labels(ax, style: SectorStyle, extent) -> None:
             text = text.split("\n")[0]
             size = _label_size(geom, text, per_metre)
         if size >= MIN_LABEL_PT:
-            ax.text(point.x, point.y, text, ha="center", va="center", fontsize=size, zorder=9,
+            ax.text(point.x, point.y, text, ha="center", va="center", fontsize=size, zorder=12,
                     linespacing=1.0, color=ink_for(fill), parse_math=False)
 
 
