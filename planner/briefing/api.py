@@ -49,7 +49,8 @@ def briefing_pdf(scenario, plan, *, mandate: str, plan_name: str | None = None,
                  revision=None, author: str | None = None, compare=None,
                  compare_name: str | None = None, progress: Progress | None = None,
                  when: dt.datetime | None = None, table=None,
-                 solve_limit_s: float = SOLVE_LIMIT_S, revision_note: str | None = None) -> bytes:
+                 solve_limit_s: float = SOLVE_LIMIT_S, revision_note: str | None = None,
+                 report=None) -> bytes:
     """The briefing of ``plan`` as PDF bytes.
 
     Parameters
@@ -73,14 +74,15 @@ def briefing_pdf(scenario, plan, *, mandate: str, plan_name: str | None = None,
     when
         The briefing's date (default ``$SOURCE_DATE_EPOCH``, else now): with the same
         inputs, the same ``when`` gives the same bytes.
-    table
-        The scenario's :class:`planner.domain.sectors.SectorTable`, when already built.
+    table, report
+        The scenario's :class:`planner.domain.sectors.SectorTable` and the plan's check
+        report under ``mandate``, when already at hand (built otherwise).
     """
     briefing, steps = _briefing(scenario, plan, mandate=mandate, plan_name=plan_name,
                                 revision=revision, author=author, compare=compare,
                                 compare_name=compare_name, progress=progress, when=when,
                                 table=table, solve_limit_s=solve_limit_s,
-                                revision_note=revision_note)
+                                revision_note=revision_note, report=report)
     pdf = typeset(briefing.doc, briefing.images, timestamp=briefing.timestamp)
     steps("typeset the PDF")
     return pdf
@@ -90,13 +92,14 @@ def briefing_html(scenario, plan, *, mandate: str, plan_name: str | None = None,
                   revision=None, author: str | None = None, compare=None,
                   compare_name: str | None = None, progress: Progress | None = None,
                   when: dt.datetime | None = None, table=None,
-                  solve_limit_s: float = SOLVE_LIMIT_S, revision_note: str | None = None) -> str:
+                  solve_limit_s: float = SOLVE_LIMIT_S, revision_note: str | None = None,
+                  report=None) -> str:
     """The same briefing as :func:`briefing_pdf`, as one self-contained HTML document."""
     briefing, steps = _briefing(scenario, plan, mandate=mandate, plan_name=plan_name,
                                 revision=revision, author=author, compare=compare,
                                 compare_name=compare_name, progress=progress, when=when,
                                 table=table, solve_limit_s=solve_limit_s,
-                                revision_note=revision_note)
+                                revision_note=revision_note, report=report)
     text = briefing_document_html(briefing.doc, briefing.images)
     steps("wrote the HTML")
     return text
