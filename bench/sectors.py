@@ -1,7 +1,7 @@
 """Sectors benchmark: our partitioner against spopt's Skater and MaxPHeuristic, and our
 adaptive cells against fixed ones.
 
-Run: ``make bench-sectors`` (or ``.venv/bin/python bench/sectors.py`` after
+Run: ``make bench-sectors`` (or ``.venv/bin/python -m bench.sectors`` after
 ``pip install -e '.[bench]'``). First table: every method gets the same square cells and
 the same K: the bundled phase-1 increment at about 2,000 cells, and a synthetic zone at
 about 10,000 cells, plus the bundled zone in ~180 coarse cells, where the competitors
@@ -20,19 +20,17 @@ import multiprocessing as mp
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
 from scipy.sparse.csgraph import connected_components
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import Timer, machine, table  # noqa: E402
-from geo.graph import sparse_graph  # noqa: E402
-from geo.partition import partition_graph  # noqa: E402
-from geo.attributes import areal_population  # noqa: E402
-from geo.sectors import make_cells, partition_zone, polsby_popper  # noqa: E402
+from bench.common import Timer, machine, table
+from geo.attributes import areal_population
+from geo.graph import sparse_graph
+from geo.partition import partition_graph
+from geo.sectors import make_cells, partition_zone, polsby_popper
 
 warnings.filterwarnings("ignore")
 

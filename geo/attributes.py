@@ -83,13 +83,14 @@ def areal_population(polys, population: gpd.GeoDataFrame, *,
         dense = counts > min_density * src_area / 1e6
         keep = dense[right]
         left, right = left[keep], right[keep]
-    shared = shapely.area(_intersection(polys[left], src[right]))
+    shared = shapely.area(safe_intersection(polys[left], src[right]))
     share = shared / np.maximum(src_area[right], 1e-12)
     return np.bincount(left, weights=share * counts[right], minlength=len(polys))
 
 
-def _intersection(a, b):
-    """Pairwise intersection; on GEOS's rare robustness failure, again on a 1 mm grid."""
+def safe_intersection(a, b):
+    """Pairwise intersection; on GEOS's rare robustness failure (a TopologyException on
+    valid but nearly coincident edges), again snapped to a 1 mm grid."""
     try:
         return shapely.intersection(a, b)
     except shapely.errors.GEOSException:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.attributes import Surroundings, areal_population, polygon_attributes
+from geo.attributes import Surroundings, areal_population, polygon_attributes, safe_intersection
 from geo.errors import Problem, problem
 from geo.graph import adjacency_pairs
 from geo.layers import polygonal_part
@@ -64,11 +64,11 @@ def cell_sizes(zone: shapely.Geometry, k: int, *, cell_m: float | None = None,
     return coarse / 2 ** levels, 2 ** levels
 
 
-def quadtree_boxes(zone: shapely.Geometry, weigh: Callable[[np.ndarray], np.ndarray], *,
-                   finest: float, coarse: int, limit: float) -> np.ndarray:
+def quadtree_boxes(zone: shapely.Geometry, weigh: Callable[[np.ndarray], np.ndarray] | None,
+                   *, finest: float, coarse: int, limit: float) -> np.ndarray:
     """Squares over ``zone``: coarse ones split in four while they weigh more than ``limit``.
 
-    ``weigh`` gives the weight of each square (population or area inside the zone). Squares
+    ``weigh`` gives the weight of each square (None: nothing splits). Squares
     sit on a lattice of ``finest`` metres from the zone's south-west corner (``coarse``
     lattice steps to the coarsest side), so neighbours share exact edge coordinates.
     Returned north to south, then west to east.
@@ -85,7 +85,8 @@ def quadtree_boxes(zone: shapely.Geometry, weigh: Callable[[np.ndarray], np.ndar
                             minx + (ix + size) * finest, miny + (iy + size) * finest)
         inside = shapely.intersects(zone, boxes)
         ix, iy, size, boxes = ix[inside], iy[inside], size[inside], boxes[inside]
-        split = (weigh(boxes) > limit) & (size > 1)
+        split = (weigh(boxes) > limit) & (size > 1) if weigh is not None \
+            else np.zeros(len(boxes), dtype=bool)
         leaves.append((ix[~split], iy[~split], size[~split], boxes[~split]))
         half = size[split] // 2
         ix = np.concatenate([ix[split], ix[split] + half, ix[split], ix[split] + half])
@@ -100,7 +101,7 @@ def clip_cells(zone: shapely.Geometry, boxes: np.ndarray) -> np.ndarray:
     """Squares clipped to ``zone``, split into single parts, crumbs dropped, slivers merged."""
     inside = shapely.contains_properly(zone, boxes)
     clipped = np.array(boxes, dtype=object)
-    clipped[~inside] = polygonal_part(shapely.intersection(boxes[~inside], zone))
+    clipped[~inside] = polygonal_part(safe_intersection(boxes[~inside], zone))
     parts, index = shapely.get_parts(clipped, return_index=True)
     square = shapely.area(boxes)[index]
     keep = shapely.area(parts) >= CRUMB_SHARE * square  # floating-point crumbs of clipping
@@ -148,12 +149,13 @@ def make_cells(zone: shapely.Geometry, k: int = 1, *, balance: str = "population
         raise ValueError("`population` is required when balancing by population")
     share = max(share, k / MAX_CELLS)
     finest, coarse = cell_sizes(zone, k, cell_m=cell_m, share=share)
-    if balance == "population":  # the coarsest squares already hold little enough area
+    limit, weigh = np.inf, None  # by area, the coarsest squares are already small enough
+    if balance == "population":
         source = _population_in(zone, population)
         total = float(source["population"].sum())
-    limit = share * total / max(k, 1) if balance == "population" and total > 0 else np.inf
-    boxes = quadtree_boxes(zone, lambda b: areal_population(b, source) if limit < np.inf
-                           else np.zeros(len(b)), finest=finest, coarse=coarse, limit=limit)
+        limit = share * total / max(k, 1) if total > 0 else np.inf
+        weigh = lambda boxes: areal_population(boxes, source)  # noqa: E731
+    boxes = quadtree_boxes(zone, weigh, finest=finest, coarse=coarse, limit=limit)
     geoms = clip_cells(zone, boxes)
     weights = areal_population(geoms, population) if balance == "population" \
         else shapely.area(geoms) / 1e6
@@ -165,7 +167,7 @@ def _population_in(zone: shapely.Geometry, population: gpd.GeoDataFrame) -> gpd.
     """The population polygons clipped to ``zone``, their counts scaled to the part kept."""
     geoms = population.geometry.values
     near = population.sindex.query(zone, predicate="intersects")
-    clipped = polygonal_part(shapely.intersection(geoms[near], zone))
+    clipped = polygonal_part(safe_intersection(geoms[near], zone))
     share = shapely.area(clipped) / np.maximum(shapely.area(geoms[near]), 1e-12)
     counts = population["population"].to_numpy(dtype=float)[near] * share
     return gpd.GeoDataFrame({"population": counts}, geometry=clipped, crs=population.crs)
