@@ -216,3 +216,17 @@ def test_sectors_command_names_phase_file_parts_and_sizes(tmp_path, capsys):
     assert "scenario.yaml: field '--count': value 1: phase 1:" in err
     assert "2 separate parts (12.0 km² and 12.0 km²)" in err
     assert not (tmp_path / "x.geojson").exists()
+
+
+def test_layers_validate_says_usable_only_once_checked_in_the_metric_crs(tmp_path, capsys):
+    path = tmp_path / "notch.geojson"
+    write_geojson(lonlat([NOTCH], name=["notch"]), path)
+    assert main(["layers", "validate", str(path), "--geometry", "polygon"]) == 2
+    assert "once projected to EPSG:32636" in capsys.readouterr().err
+    assert main(["layers", "validate", str(path), "--geometry", "polygon", "--repair"]) == 0
+    out = capsys.readouterr().out
+    assert "checked once projected to EPSG:32636 (the layer's UTM zone)" in out
+    assert out.strip().endswith("usable after 1 repairs")
+    assert main(["layers", "validate", str(path), "--crs", "EPSG:2263"]) == 2
+    assert "field '--crs': value 'EPSG:2263': must be a projected CRS in metres" \
+        in capsys.readouterr().err
