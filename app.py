@@ -32,7 +32,8 @@ from planner.ui.state import Env
 from planner.ui.view import view_of
 
 st.set_page_config(page_title="Withdrawal-Zone Planner", layout="wide")
-POLL_SECONDS = 3
+# how often the page looks for revisions other planners saved (seconds)
+POLL_SECONDS = float(os.environ.get("PLANNER_POLL_SECONDS") or 3)
 
 
 @st.cache_resource(show_spinner="Loading scenario ...")
@@ -94,7 +95,7 @@ def plain(action):
 
 
 def view_on(key, action):
-    ss.app = action(ss.app, ss[key])
+    ss.app = action(ss.app, ss[key], by_its_box=True)
 
 
 def edit_lead(key, phase, sector):
@@ -134,9 +135,13 @@ def optimize():
         ss.app = actions.optimize(ss.app, env, least_change=ss.get("least_change", True))
 
 
-@st.fragment(run_every=POLL_SECONDS)
+@st.fragment(run_every=POLL_SECONDS if POLL_SECONDS > 0 else None)
 def watch_store():
-    """Notice a revision saved by another planner within a few seconds."""
+    """Notice a revision saved by another planner within a few seconds (and on every rerun).
+    ``PLANNER_POLL_SECONDS=0`` turns live updates off: the page then learns of other
+    planners' revisions only when its own save is merged with them."""
+    if POLL_SECONDS <= 0:
+        return
     fresh = actions.refresh(ss.app, env)
     if fresh is not ss.app:
         ss.app = fresh
@@ -307,16 +312,16 @@ with panel:
         st.caption(f"needs {need.troops:,} troops; tasks: {', '.join(sorted(need.tasks))}"
                    + ("; locked: unlock it to edit" if locked else ""))
         options = ["(none)"] + codes
-        st.selectbox("Lead nation", options, index=options.index(a.lead or "(none)"),
+        st.selectbox(f"Lead nation of {sector}", options, index=options.index(a.lead or "(none)"),
                      key=f"lead|{phase}|{sector}|{e}", disabled=locked,
                      on_change=edit_lead, args=(f"lead|{phase}|{sector}|{e}", phase, sector))
         for code in codes:
             key = f"troops|{phase}|{sector}|{code}|{e}"
-            st.number_input(f"{code} troops", min_value=0, step=scenario.unit_of(code),
+            st.number_input(f"{code} troops in {sector}", min_value=0, step=scenario.unit_of(code),
                             value=int(a.troops.get(code, 0)), key=key, disabled=locked,
                             on_change=act_on, args=(key, actions.edit_troops, phase, sector,
                                                     code))
-        st.checkbox("Lock this sector (the optimizer keeps it)", value=locked,
+        st.checkbox(f"Lock {sector} in this phase (the optimizer keeps it)", value=locked,
                     key=f"lock|{phase}|{sector}|{e}", on_change=act_on,
                     args=(f"lock|{phase}|{sector}|{e}", actions.set_lock, phase, sector))
 

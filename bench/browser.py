@@ -18,23 +18,24 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 
 
 @contextmanager
-def running_app(scenario: str | None = None, workspace: str | None = None):
+def running_app(scenario: str | None = None, workspace: str | None = None, **env):
     """Yield the URL of the app served on a free loopback port; stop it afterwards.
 
-    The app's plan store is ``workspace``, or a fresh temporary folder (never ./workspace).
+    The app's plan store is ``workspace``, or a fresh temporary folder (never ./workspace);
+    ``env`` adds environment variables (e.g. ``PLANNER_POLL_SECONDS="600"``).
     """
     with tempfile.TemporaryDirectory() as fresh:
-        with _serving(scenario, workspace or fresh) as url:
+        with _serving(scenario, workspace or fresh, env) as url:
             yield url
 
 
 @contextmanager
-def _serving(scenario, workspace):
+def _serving(scenario, workspace, extra=None):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, PLANNER_WORKSPACE=str(workspace),
-               **({"PLANNER_SCENARIO": scenario} if scenario else {}))
+               **({"PLANNER_SCENARIO": scenario} if scenario else {}), **(extra or {}))
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                              "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--server.headless", "true"], cwd=ROOT, env=env,

@@ -154,11 +154,18 @@ def dismiss_conflict(state: AppState) -> AppState:
 
 
 # --- the view -----------------------------------------------------------------------------
-def select(state: AppState, sector: str | None) -> AppState:
+def select(state: AppState, sector: str | None, *, by_its_box: bool = False) -> AppState:
+    """Select a sector. From the sector box itself (``by_its_box``) no widget needs to be
+    drawn anew (the box already shows the choice); from the map or a violation, all are."""
+    if by_its_box:
+        return replace(state, selected=sector, error=None)
     return _touched(state, selected=sector, error=None)
 
 
-def set_phase(state: AppState, phase: int) -> AppState:
+def set_phase(state: AppState, phase: int, *, by_its_box: bool = False) -> AppState:
+    """Show another phase (see :func:`select` for ``by_its_box``)."""
+    if by_its_box:
+        return replace(state, phase=int(phase), error=None)
     return _touched(state, phase=int(phase), error=None)
 
 

@@ -11,7 +11,9 @@ import, another planner) would write that stale value back on its next event. So
    ...)``), each writing at most one revision to the plan store.
 2. Every widget key includes :attr:`AppState.epoch`, which every action increments: after any
    change the page draws fresh widgets whose values come from the plan, and a widget of an
-   older epoch can never fire again.
+   older epoch can never fire again. (The one exception: a view choice made in its own box,
+   the sector or the phase, changes no value any other widget shows, so it keeps the epoch
+   and the page does not redraw every widget under the planner's pointer.)
 3. A widget changes the plan only in its own ``on_change`` callback, with the value the user
    entered in it, by calling an action.
 4. The page keeps no unsaved change: every write is a revision (autosave), so the plan shown

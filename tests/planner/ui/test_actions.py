@@ -210,3 +210,14 @@ def test_replaced_layer_survives_a_reload(gaza, store):
     assert again.work == s.work
     assert view_of(again, env).scenario.layers.population["population"].sum() == pytest.approx(
         gaza.layers.population["population"].sum() / 2, abs=5)
+
+
+def test_two_tabs_opening_a_new_workspace_at_once_share_one_plan(gaza, store, monkeypatch):
+    from planner.domain.plan import Plan
+    env = env_for(gaza, store)
+    first = actions.open_plan(env, fallback=Plan({}).with_lead(1, "P1-S01", "IDN"))
+    # the second tab looked before the first had created 'main' (a real race when two tabs
+    # open a new workspace together): its creation is refused and it opens that plan
+    monkeypatch.setattr(store, "names", lambda scope=None: [])
+    second = actions.open_plan(env, "main", fallback=Plan({}).with_lead(1, "P1-S01", "EGY"))
+    assert second.revision == first.revision == 1 and second.work == first.work
