@@ -20,6 +20,11 @@ def open_app(timeout=120):
     return at
 
 
+def page_app(at):
+    """The app state of the page's session (the scenario in use)."""
+    return at.session_state["apps"][at.session_state["scenario_path"]]
+
+
 def widgets(at, kind: str, prefix: str) -> list:
     return [w for w in getattr(at, kind) if w.key and str(w.key).startswith(prefix)]
 
@@ -67,4 +72,4 @@ def page_view(at, scenario):
         _TABLES[key] = (store, Tables(store, scenario))
     store, tables = _TABLES[key]
     env = Env(store, scenario, scenario_for=tables.scenario, table_for=tables.table)
-    return view_of(at.session_state["app"], env)
+    return view_of(page_app(at), env)

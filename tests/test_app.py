@@ -146,23 +146,26 @@ def test_every_edit_is_saved_and_a_new_session_finds_the_latest_revision():
     assert "revision 3" in " ".join(e.label for e in again.expander)
 
 
-def test_two_planners_on_different_sectors_are_merged_and_the_same_sector_asks():
+def test_two_planners_on_different_sectors_are_merged_and_the_same_sector_asks(monkeypatch):
+    monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")  # no live updates: saves meet stale bases
     first, second = open_app(), open_app()  # two planners on the same plan
     change_lead(first, "P1-S03", "EGY")
     change_lead(second, "P1-S04", "ITA")  # based on revision 1: merged
     assert any("merged with revision 2" in i.value for i in second.info)
     assert lead_in_table(second, "P1-S03") == "EGY" and lead_in_table(second, "P1-S04") == "ITA"
-    change_lead(first, "P1-S05", "EGY")  # first is behind now, and...
-    change_lead(second, "P1-S05", "ITA")  # ...second changes the same sector-phase
+    theirs, mine = [c for c in ("IDN", "PAK", "EGY", "ITA")
+                    if c != lead_in_table(first, "P1-S05")][:2]
+    change_lead(first, "P1-S05", theirs)  # first is behind now, and...
+    change_lead(second, "P1-S05", mine)  # ...second changes the same sector-phase
     warning = second.warning[0].value
     assert "was not saved" in warning
-    assert lead_in_table(second, "P1-S05") == "EGY"  # never applied silently
+    assert lead_in_table(second, "P1-S05") == theirs  # never applied silently
     widget(second, "checkbox", "vetoes|").uncheck().run()  # an unrelated change...
-    assert lead_in_table(open_app(), "P1-S05") == "EGY"  # ...does not carry the refused one
-    radio = widget(second, "radio", "conflict|0|")
+    assert lead_in_table(open_app(), "P1-S05") == theirs  # ...does not carry the refused one
+    radio = widget(second, "radio", "conflict|0|")  # and the choice is still waiting
     radio.set_value(radio.options[0]).run()  # mine
     click(second, "Apply my choices")
-    assert lead_in_table(open_app(), "P1-S05") == "ITA"
+    assert lead_in_table(open_app(), "P1-S05") == mine
 
 
 def test_history_panel_restores_a_revision_and_undo_walks_saved_revisions():

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition,
                                  rule, run_state_machine_as_test)
 
-from apppage import hard_count, open_app, page_view, widget, widgets
+from apppage import hard_count, open_app, page_app, page_view, widget, widgets
 from planner.files.store import PlanStore
 from planner.ui.exports import export_geojson
 from planner.ui.merge import units
@@ -58,26 +58,34 @@ class Page(RuleBasedStateMachine):
     # --- helpers ------------------------------------------------------------------------
     @property
     def app(self):
-        return self.at.session_state["app"]
+        return page_app(self.at)
 
     def latest(self):
         return self.store.latest_number(self.app.name)
 
     def run(self, interaction, *, writes=1, touched=None):
         """Do one interaction on alice's page; it may write at most ``writes`` revisions."""
-        before = self.latest()
+        before, pending = self.latest(), self.app.conflict
         interaction()
         assert not self.at.exception, self.at.exception
         assert self.latest() - before <= writes
-        if writes and self.app.conflict is not None and not self.refused:
+        if self.app.conflict is not None and self.app.conflict is not pending:
             mine = units(self.app.conflict.mine)
             self.refused = {i.unit: mine.get(i.unit) for i in self.app.conflict.items}
-        elif writes and self.app.conflict is None and self.refused:
-            saved = units(self.store.revision(self.app.name).working(self.scenario))
-            for unit, value in self.refused.items():
-                if touched != "all" and unit != touched:
-                    assert saved.get(unit) != value, f"refused change to {unit} applied later"
+        elif self.app.conflict is None:
             self.refused = {}
+        elif touched != "all":
+            saved = units(self.store.revision(self.app.name).working(self.scenario))
+            for unit, value in list(self.refused.items()):
+                if unit == touched:
+                    del self.refused[unit]
+                elif saved.get(unit) == value and units(self.theirs()).get(unit) != value:
+                    raise AssertionError(f"refused change to {unit} applied later")
+
+    def theirs(self):
+        """Bob's last saved working state."""
+        from apppage import page_app as bobs
+        return bobs(self.bob).work
 
     def sector(self):
         return self.app.selected or widget(self.at, "selectbox", "selected|").value

@@ -100,8 +100,9 @@ def write(state: AppState, env: Env, work: Working, message: str, *, undoing=Non
         past, future = state.past + (state.work,), state.future[1:]
     else:
         past, future = (state.past + (state.work,))[-UNDO_LIMIT:], ()
+    # a pending conflict stays until the planner resolves or drops it
     return replace(state, revision=saved.number, work=work, past=past, future=future,
-                   epoch=state.epoch + 1, conflict=None, error=None, notice=None)
+                   epoch=state.epoch + 1, error=None, notice=None)
 
 
 def _merged(state, env, mine, message, stale, attempt=0) -> AppState:
@@ -128,7 +129,7 @@ def _merged(state, env, mine, message, stale, attempt=0) -> AppState:
     theirs_said = "; ".join(describe_changes(state.work, theirs)[:6])
     return replace(state, revision=saved.number, work=merged,
                    past=(state.past + (theirs,))[-UNDO_LIMIT:], future=(), epoch=state.epoch + 1,
-                   conflict=None, error=None,
+                   error=None,
                    notice=f"Saved, merged with revision {stale.latest.number}{by}, who "
                           f"changed: {theirs_said}")
 

@@ -59,48 +59,18 @@ def export_gpkg(view) -> bytes:
 
 
 def export_png(view, phase: int) -> bytes:
-    """A briefing map of one phase as PNG: sectors coloured by lead, held area, crossings."""
-    import io
-
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from planner.ui.mapview import HARD_OUTLINE, NO_LEAD, lead_colours
-    scenario, plan, table, report = view.scenario, view.plan, view.table, view.report
-    colours = lead_colours(c.code for c in scenario.contingents)
-    open_ = table.sectors[table.sectors["phase"] <= phase]
-    hard = report.hard_keys() if report is not None else set()
-    fig, ax = plt.subplots(figsize=(7, 9), dpi=120)
-    scenario.layers.territory.plot(ax=ax, color="#f5f1e6", edgecolor="#555555")
-    scenario.layers.held[scenario.layers.held["phase"] == phase].plot(ax=ax, color="#9e9e9e")
-    for sid, geom in zip(open_["sector_id"], open_.geometry):
-        lead = plan.get(phase, sid).lead
-        edge = HARD_OUTLINE if (phase, sid) in hard else "#333333"
-        ax.add_patch(_patch(geom, colours.get(lead, NO_LEAD), edge))
-        c = geom.representative_point()
-        ax.annotate(f"{sid}\n{lead or '-'}", (c.x, c.y), ha="center", va="center", fontsize=6)
-    crossings = scenario.layers.crossings
-    ax.scatter(crossings.geometry.x, crossings.geometry.y, s=25, c="#ffd92f", edgecolors="k",
-               zorder=5)
-    label = next(p.label for p in scenario.phases if p.phase == phase)
-    ax.set_title(f"{scenario.name}: {label}", fontsize=9)
-    ax.set_axis_off()
-    out = io.BytesIO()
-    fig.savefig(out, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return out.getvalue()
+    """The briefing's map page of ``phase`` as PNG (the same drawing as the PDF's)."""
+    from planner.briefing import phase_map_png
+    s = view.state
+    return phase_map_png(view.scenario, view.plan, phase, report=view.report, table=view.table,
+                         mandate=view.settings.mandate, plan_name=s.name, revision=s.revision)
 
 
-def _patch(geom, face, edge):
-    from matplotlib.patches import PathPatch
-    from matplotlib.path import Path as MplPath
-    import numpy as np
-    import shapely
-    verts, codes = [], []
-    for poly in shapely.get_parts(geom):
-        for ring in [poly.exterior, *poly.interiors]:
-            xy = np.asarray(ring.coords)
-            verts += xy.tolist()
-            codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(xy) - 2) + [MplPath.CLOSEPOLY]
-    return PathPatch(MplPath(verts, codes), facecolor=face, edgecolor=edge, linewidth=0.8)
+def export_briefing(view, *, author: str | None = None, progress=None) -> bytes:
+    """The briefing of the working state as PDF (see :func:`planner.briefing.briefing_pdf`);
+    ``progress(done, total, what)`` is called as pages are made."""
+    from planner.briefing import briefing_pdf
+    s = view.state
+    return briefing_pdf(view.scenario, view.plan, mandate=view.settings.mandate,
+                        plan_name=s.name, revision=s.revision, author=author or None,
+                        table=view.table, report=view.report, progress=progress)

@@ -62,27 +62,27 @@ class Planners(RuleBasedStateMachine):
 
     def do(self, action, *args, writes=1, **kw):
         """Run an action of alice's; it may write at most ``writes`` revisions."""
-        before = self.count()
+        before, pending = self.count(), self.s.conflict
         self.s = action(self.s, self.env, *args, **kw)
         assert self.count() - before <= writes, f"{action.__name__} wrote more than {writes}"
-        if self.s.conflict is not None and not self.refused:
+        if self.s.conflict is not None and self.s.conflict is not pending:
             mine = units(self.s.conflict.mine)
             self.refused = {item.unit: mine.get(item.unit) for item in self.s.conflict.items}
-        elif self.s.conflict is None and action is not actions.resolve_conflict:
+        elif self.s.conflict is None:
+            self.refused = {}  # resolved or dropped
+        else:
             self.check_refused_not_applied()
 
     def check_refused_not_applied(self):
-        if not self.refused:
+        """While a conflict waits, no other action of alice's saves a refused value."""
+        if self.touched == ("all",):  # undo, import, optimize...: may set anything
             return
         saved = units(self.store.revision(self.s.name).working(self.scenario))
-        if self.touched == ("all",):  # undo, import, optimize...: may set anything
-            self.refused = {}
-            return
-        for unit, value in self.refused.items():
-            if self.touched is None or unit[:3] != self.touched[:3]:
-                assert saved.get(unit) != value or self.bob_set(unit, value), \
-                    f"a refused change to {unit} was applied by a later action"
-        self.refused = {}
+        for unit, value in list(self.refused.items()):
+            if self.touched is not None and unit[:3] == self.touched[:3]:
+                del self.refused[unit]  # alice changed it herself
+            elif saved.get(unit) == value and not self.bob_set(unit, value):
+                raise AssertionError(f"a refused change to {unit} was applied by a later action")
 
     def bob_set(self, unit, value):
         return units(self.b.work).get(unit) == value

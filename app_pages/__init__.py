@@ -1,0 +1,1 @@
+"""The app's pages: Streamlit wiring only (widgets -> planner.ui actions -> render)."""

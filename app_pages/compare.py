@@ -1,0 +1,4 @@
+"""The Compare page (being built)."""
+import streamlit as st
+
+st.title("Compare plans")

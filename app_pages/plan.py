@@ -1,0 +1,300 @@
+"""The Plan page: the map, the side panel, the violations and the assignment table.
+
+Streamlit wiring only: widgets call actions of planner.ui through app_pages.shell's callbacks
+(each widget key carries the app state's epoch; see planner/ui/state.py for why).
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages.shell import (act, act_key, act_on, app, plain, put, scenario_switch, ss, upload,
+                             view_on, watch_store)
+from planner.domain.derive import scenario_increments
+from planner.ui import actions
+from planner.ui.exports import export_briefing, export_csv, export_geojson, export_gpkg, export_png
+from planner.ui.mapview import (build_map, layer_switcher, legend_entries, sector_display,
+                                sector_group)
+from planner.ui.merge import describe_changes
+from planner.ui.panels import (CLICK_OBJECTS, TABLE_ROWS_PER_PAGE, VIOLATIONS_PER_PAGE,
+                               clicked_sector, page_of, phase_rows, violation_groups,
+                               violation_summary)
+from planner.ui.view import view_of
+
+
+@st.cache_resource
+def cached_increments(path: str, source: str | None, _scenario):
+    return scenario_increments(_scenario)
+
+
+def edit_lead(key, phase, sector):
+    lead = ss[key]
+    act(actions.edit_lead, phase, sector, None if lead == "(none)" else lead)
+
+
+def recut(count_key, phase):
+    act(actions.recut, phase, ss[count_key], ss.get("balance", "population"))
+
+
+def choose_sector(sector):
+    put(actions.select(app(), sector))
+
+
+def edit_table(key, phase, sectors):
+    edited = ss[key].get("edited_rows", {})
+    act(actions.edit_sectors, phase, {sectors[int(i)]: cells for i, cells in edited.items()})
+
+
+def resolve(keys):
+    items = app().conflict.items
+    choices = {item.unit: ("mine" if str(ss.get(k, "")).startswith("mine") else
+                           "theirs" if ss.get(k) else None) for item, k in zip(items, keys)}
+    act(actions.resolve_conflict, {u: c for u, c in choices.items() if c})
+
+
+def optimize():
+    with st.spinner("Optimizing ..."):
+        act(actions.optimize, least_change=ss.get("least_change", True))
+
+
+def briefing_box(view):
+    """Make the briefing (PDF) with a progress bar, then offer it for download while the plan
+    it was made of is the one shown."""
+    s = view.state
+    made_for = (ss.scenario_path, s.name, s.revision, s.work.settings)
+    if st.button("Make the briefing (PDF)", key=f"brief|{s.epoch}"):
+        bar = st.progress(0.0, text="Making the briefing ...")
+        data = export_briefing(view, author=ss.get("author"),
+                               progress=lambda done, total, what: bar.progress(
+                                   min(done / max(total, 1), 1.0), text=f"{what} ..."))
+        bar.empty()
+        ss.briefing = (made_for, data)
+    made = ss.get("briefing")
+    if made and made[0] == made_for:
+        st.download_button("Download the briefing (PDF)", made[1], on_click="ignore",
+                           file_name=f"briefing-{s.name}-r{s.revision}.pdf",
+                           mime="application/pdf", type="primary")
+
+
+state = app()
+view = view_of(state, ss.env)
+scenario, table, plan, settings = view.scenario, view.table, view.plan, view.settings
+e = state.epoch
+codes = view.codes
+phase = state.phase
+open_sectors = view.open_in(phase)
+watch_store()
+
+st.title("Withdrawal-Zone Planner")
+st.caption(scenario.name)
+
+with st.sidebar:
+    scenario_switch()
+    st.selectbox("Phase", scenario.phase_numbers, index=scenario.phase_numbers.index(phase),
+                 key=f"phase|{e}", format_func=scenario.phase_label,
+                 on_change=view_on, args=(f"phase|{e}", actions.set_phase))
+    mandates = list(scenario.mandates)
+    st.radio("Mandate", mandates, index=mandates.index(settings.mandate), key=f"mandate|{e}",
+             format_func=lambda k: scenario.mandates[k].label,
+             on_change=act_on, args=(f"mandate|{e}", actions.set_mandate))
+    st.multiselect("Contingents in the force (what-if)", codes, default=list(settings.force),
+                   key=f"force|{e}", on_change=act_on, args=(f"force|{e}", actions.set_force))
+    st.checkbox("Stakeholder vetoes apply", value=bool(settings.vetoes), key=f"vetoes|{e}",
+                disabled=not scenario.vetoes,
+                on_change=act_on, args=(f"vetoes|{e}", actions.set_vetoes))
+    with st.expander("Sectors"):
+        shown_count = int((table.sectors["phase"] == phase).sum())
+        st.number_input("Sectors in this phase", min_value=1, value=shown_count,
+                        key=f"count|{phase}|{e}")
+        st.radio("Balance by", ["population", "area"], horizontal=True, key="balance")
+        st.button("Re-cut this phase's sectors", key=f"recut|{e}", on_click=recut,
+                  args=(f"count|{phase}|{e}", phase))
+        st.caption("Assignments in the re-cut sectors are cleared (undo brings them back).")
+    left, right = st.columns(2)
+    left.button("Undo", key=f"undo|{e}", on_click=act, args=(actions.undo,),
+                disabled=not state.past, width="stretch")
+    right.button("Redo", key=f"redo|{e}", on_click=act, args=(actions.redo,),
+                 disabled=not state.future, width="stretch")
+    with st.expander(f"Plan '{state.name}', revision {state.revision}"):
+        st.text_input("Your name (shown in the history)", key="author")
+        names = ss.env.store.names(scenario.name)
+        st.selectbox("Open a saved plan", names, key=f"open_name|{e}",
+                     index=names.index(state.name) if state.name in names else 0)
+        st.button("Open", key=f"open|{e}", on_click=act_key,
+                  args=(f"open_name|{e}", actions.open_named))
+        st.text_input("Save as a new plan named", key=f"save_as|{e}")
+        st.button("Save as", key=f"save_as_button|{e}", on_click=act_key,
+                  args=(f"save_as|{e}", actions.save_as))
+        st.caption("Every change is saved as a revision. Restore any of the latest:")
+        for r in reversed(ss.env.store.history(state.name, 10)):
+            st.button(f"{r.number}: {r.message} ({r.time}{', ' + r.author if r.author else ''})",
+                      key=f"restore|{r.number}|{e}", disabled=r.number == state.revision,
+                      on_click=act, args=(actions.restore, r.number))
+    st.checkbox("Least change from the current plan", value=True, key="least_change")
+    st.button("Optimize", type="primary", width="stretch", key=f"optimize|{e}",
+              on_click=optimize)
+    st.download_button("Plan (GeoJSON)", lambda: export_geojson(view), on_click="ignore",
+                       file_name="plan.geojson", mime="application/geo+json")
+    st.download_button("Assignments (CSV)", lambda: export_csv(view), on_click="ignore",
+                       file_name="plan.csv", mime="text/csv")
+    st.download_button("All layers (GeoPackage)", lambda: export_gpkg(view), on_click="ignore",
+                       file_name="planner.gpkg", mime="application/geopackage+sqlite3")
+    st.download_button("Briefing map of this phase (PNG)", lambda: export_png(view, phase),
+                       on_click="ignore", file_name=f"phase-{phase}.png", mime="image/png")
+    briefing_box(view)
+    with st.expander("Replace a layer"):
+        layer = st.selectbox("Layer", ["population", "places", "borders", "held", "territory",
+                                       "sectors"], key="replace_layer")
+        st.file_uploader("GeoJSON, GeoPackage, zipped Shapefile or KML",
+                         type=["geojson", "json", "gpkg", "zip", "kml"], key=f"layer_upload|{e}",
+                         on_change=upload, args=(f"layer_upload|{e}", actions.replace_layer,
+                                                 layer))
+    st.file_uploader("Import a plan (GeoJSON or CSV)", type=["geojson", "json", "csv"],
+                     key=f"upload|{e}", on_change=upload,
+                     args=(f"upload|{e}", actions.import_file))
+
+if state.error:
+    st.error(state.error)
+if state.notice:
+    st.info(state.notice)
+if state.conflict:
+    c = state.conflict
+    who = c.theirs_author or "another planner"
+    st.warning(f"Your change ({c.message}) was not saved: {who} saved revision "
+               f"{c.theirs_revision} meanwhile and changed the same things. The page shows "
+               f"their plan; choose, for each, whose value to keep. Nothing is applied until "
+               f"you choose.")
+    keys = [f"conflict|{i}|{e}" for i in range(len(c.items))]
+    for item, key in zip(c.items, keys):
+        st.radio(item.label, [f"mine: {item.mine}", f"theirs: {item.theirs}"], index=None,
+                 key=key, horizontal=True)
+    left, right = st.columns(2)
+    left.button("Apply my choices", key=f"resolve|{e}", on_click=resolve, args=(keys,),
+                type="primary")
+    right.button("Drop my change", key=f"dismiss|{e}",
+                 on_click=plain, args=(actions.dismiss_conflict,))
+
+totals = view.report.totals()
+st.markdown(f"**{totals['hard']} hard** and **{totals['soft']} soft** violations under "
+            f"{html.escape(view.mandate.label)}.")
+if state.proposal is not None:
+    p = state.proposal
+    r = p.result
+    if not state.current(p):
+        st.warning("The optimizer's result is out of date: the plan or its settings changed "
+                   "since. Optimize again.")
+        st.button("Discard", key=f"discard|{e}",
+                  on_click=plain, args=(actions.discard_proposal,))
+    elif r.plan is not None:
+        changes = [c for c in describe_changes(state.work, state.work.with_plan(r.plan))]
+        st.info(f"Optimizer: {r.status}, gap {r.gap:.1%}, {r.seconds:.1f} s. It changes "
+                f"{len(changes)} sector-phases:\n\n" + "\n".join(f"- {html.escape(c)}"
+                                                               for c in changes[:30]))
+        left, right = st.columns(2)
+        left.button("Apply", key=f"apply|{e}", type="primary", on_click=act,
+                    args=(actions.apply_proposal,))
+        right.button("Discard", key=f"discard|{e}",
+                     on_click=plain, args=(actions.discard_proposal,))
+    else:
+        st.error(f"Optimizer: {r.status} after {r.seconds:.1f} s. "
+                 + (r.explanation.text() if r.explanation else ""))
+        st.button("Dismiss", key=f"discard|{e}",
+                  on_click=plain, args=(actions.discard_proposal,))
+elif state.solved is not None:
+    r = state.solved.result
+    if state.current(state.solved):
+        st.success(f"Optimizer: {r.status}, gap {r.gap:.1%}, {r.seconds:.1f} s.")
+    else:
+        st.caption("The last optimizer result is out of date: the plan changed since.")
+
+map_col, panel = st.columns([3, 2])
+with map_col:
+    shown = sector_display(table.sectors, phase, plan, view.report, view.requirements)
+    held = scenario.layers.held[scenario.layers.held["phase"] == phase]
+    increments = cached_increments(ss.scenario_path, state.work.source, scenario)
+    fmap = build_map(scenario, phase, increments=increments, held=held, layer_control=False)
+    clicked = st_folium(fmap, key="map", height=560, use_container_width=True,
+                        returned_objects=CLICK_OBJECTS,
+                        feature_group_to_add=sector_group(scenario, shown),
+                        layer_control=layer_switcher())
+    click = clicked_sector(clicked, open_sectors)
+    if click and clicked != ss.get("last_click"):
+        ss.last_click = clicked
+        put(actions.select(state, click))
+        state = app()
+        e = state.epoch
+
+with panel:
+    legend = legend_entries(scenario, {a.lead for a in plan.phase(phase) if a.lead})
+    st.markdown(" ".join(f'<span style="background:{colour};padding:0 .6em">&nbsp;</span> '
+                         f"{html.escape(code)} ({html.escape(name)})"
+                         for code, name, colour in legend), unsafe_allow_html=True)
+    sector = state.selected if state.selected in open_sectors else (
+        open_sectors[0] if open_sectors else None)
+    if open_sectors:
+        st.selectbox("Sector", open_sectors, index=open_sectors.index(sector),
+                     key=f"selected|{e}", on_change=view_on,
+                     args=(f"selected|{e}", actions.select))
+    if sector:
+        a = plan.get(phase, sector)
+        need = view.requirements[(phase, sector)]
+        locked = state.locked(phase, sector)
+        st.caption(f"needs {need.troops:,} troops; tasks: {', '.join(sorted(need.tasks))}"
+                   + ("; locked: unlock it to edit" if locked else ""))
+        options = ["(none)"] + codes
+        st.selectbox(f"Lead nation of {sector}", options, index=options.index(a.lead or "(none)"),
+                     key=f"lead|{phase}|{sector}|{e}", disabled=locked,
+                     on_change=edit_lead, args=(f"lead|{phase}|{sector}|{e}", phase, sector))
+        for code in codes:
+            key = f"troops|{phase}|{sector}|{code}|{e}"
+            st.number_input(f"{code} troops in {sector}", min_value=0, step=scenario.unit_of(code),
+                            value=int(a.troops.get(code, 0)), key=key, disabled=locked,
+                            on_change=act_on, args=(key, actions.edit_troops, phase, sector,
+                                                    code))
+        st.checkbox(f"Lock {sector} in this phase (the optimizer keeps it)", value=locked,
+                    key=f"lock|{phase}|{sector}|{e}", on_change=act_on,
+                    args=(f"lock|{phase}|{sector}|{e}", actions.set_lock, phase, sector))
+
+
+def paged(items, per_page, what, key):
+    """The page of ``items`` chosen in a page box (shown only when there is more than one)."""
+    pages = page_of(items, 1, per_page)[1]
+    page = st.number_input(f"Page of {what} (of {pages})", min_value=1, max_value=pages,
+                           key=key) if pages > 1 else 1
+    return page_of(items, page, per_page)[0]
+
+
+st.subheader("Violations")
+for severity, items in violation_groups(view.report, phase).items():
+    st.markdown(f"**{severity.capitalize()}** ({len(items)}): " + ", ".join(
+        f"{html.escape(rule)} ({html.escape(kind)}) {n}" for rule, kind, n in violation_summary(items)))
+    for i, v in enumerate(paged(items, VIOLATIONS_PER_PAGE, f"{severity} violations",
+                                f"page|{severity}")):
+        label = f"{v.rule_id}: {v.message}"
+        if v.sector:
+            st.button(label, key=f"v|{severity}|{i}|{e}", on_click=choose_sector,
+                      args=(v.sector,))
+        else:
+            st.markdown(f"- {html.escape(label)}")
+
+st.subheader("Assignments")
+st.caption("Edit leads and troops for many sectors at once; every change is validated and "
+           "checked like any other edit. Locked sectors cannot be edited here.")
+page_sectors = paged(open_sectors, TABLE_ROWS_PER_PAGE,
+                     f"the table ({TABLE_ROWS_PER_PAGE} sectors each)", f"table_page|{phase}")
+rows = phase_rows(plan, phase, page_sectors, codes, view.requirements)
+table_key = f"table|{phase}|{e}"
+st.data_editor(
+    pd.DataFrame(rows), hide_index=True, width="stretch", key=table_key,
+    disabled=["sector", "required", "locked"],
+    on_change=edit_table, args=(table_key, phase, page_sectors),
+    column_config={"lead": st.column_config.SelectboxColumn("lead", options=[""] + codes),
+                   **{c: st.column_config.NumberColumn(c, min_value=0,
+                                                       step=scenario.unit_of(c))
+                      for c in codes}})
+
+st.divider()
+st.caption(scenario.disclaimer)
