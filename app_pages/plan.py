@@ -128,11 +128,18 @@ with st.sidebar:
         st.text_input("Save as a new plan named", key=f"save_as|{e}")
         st.button("Save as", key=f"save_as_button|{e}", on_click=act_key,
                   args=(f"save_as|{e}", actions.save_as))
-        st.caption("Every change is saved as a revision. Restore any of the latest:")
+        st.caption("Every change is saved as a revision. Restore any of the latest, or "
+                   "compare it with the plan shown:")
         for r in reversed(ss.env.store.history(state.name, 10)):
-            st.button(f"{r.number}: {r.message} ({r.time}{', ' + r.author if r.author else ''})",
-                      key=f"restore|{r.number}|{e}", disabled=r.number == state.revision,
-                      on_click=act, args=(actions.restore, r.number))
+            left, right = st.columns([5, 2])
+            left.button(f"{r.number}: {r.message} ({r.time}{', ' + r.author if r.author else ''})",
+                        key=f"restore|{r.number}|{e}", disabled=r.number == state.revision,
+                        on_click=act, args=(actions.restore, r.number))
+            if right.button("compare", key=f"compare|{r.number}|{e}",
+                            disabled=r.number == state.revision):
+                ss.compare_request = {"a": ("revision", state.name, r.number),
+                                      "b": ("working",)}
+                st.switch_page("app_pages/compare.py")
     st.checkbox("Least change from the current plan", value=True, key="least_change")
     st.button("Optimize", type="primary", width="stretch", key=f"optimize|{e}",
               on_click=optimize)
@@ -196,6 +203,9 @@ if state.proposal is not None:
         left, right = st.columns(2)
         left.button("Apply", key=f"apply|{e}", type="primary", on_click=act,
                     args=(actions.apply_proposal,))
+        if left.button("Compare in detail", key=f"compare_proposal|{e}"):
+            ss.compare_request = {"a": ("working",), "b": ("proposal",)}
+            st.switch_page("app_pages/compare.py")
         right.button("Discard", key=f"discard|{e}",
                      on_click=plain, args=(actions.discard_proposal,))
     else:

@@ -31,9 +31,22 @@ class Settings:
     mandate: str
     force: tuple[str, ...]
     vetoes: tuple[str, ...]
+    troops: tuple[tuple[str, int], ...] = ()  # what-if troop figures: (code, troops), sorted
 
     def as_dict(self) -> dict:
-        return {"mandate": self.mandate, "force": list(self.force), "vetoes": list(self.vetoes)}
+        out = {"mandate": self.mandate, "force": list(self.force), "vetoes": list(self.vetoes)}
+        if self.troops:
+            out["troops"] = dict(self.troops)
+        return out
+
+    def contingents(self, scenario) -> list:
+        """The contingents in the force, in scenario order, with what-if troop figures."""
+        figures = dict(self.troops)
+        return [replace(c, troops=figures[c.code]) if c.code in figures else c
+                for c in scenario.contingents if c.code in self.force]
+
+    def vetoes_in_force(self, scenario) -> list:
+        return [v for v in scenario.vetoes if v.id in self.vetoes]
 
 
 def default_settings(scenario) -> Settings:
@@ -52,7 +65,11 @@ def settings_from(doc, scenario) -> Settings:
     mandate = doc.get("mandate") if doc.get("mandate") in scenario.mandates else base.mandate
     force = _known(doc.get("force"), base.force)
     vetoes = _known(doc.get("vetoes"), base.vetoes)
-    return Settings(mandate, force, vetoes)
+    listed = doc.get("troops") if isinstance(doc.get("troops"), Mapping) else {}
+    troops = tuple(sorted((c, int(n)) for c, n in listed.items()
+                          if c in base.force and isinstance(n, int) and not isinstance(n, bool)
+                          and n >= 0))
+    return Settings(mandate, force, vetoes, troops)
 
 
 def _known(listed, every: tuple[str, ...]) -> tuple[str, ...]:

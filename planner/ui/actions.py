@@ -279,6 +279,26 @@ def set_force(state: AppState, env: Env, codes) -> AppState:
     return write(state, env, state.work.with_settings(force=force), f"force: {words or 'same'}")
 
 
+def set_troop_figure(state: AppState, env: Env, code: str, troops: int | None) -> AppState:
+    """A what-if troop figure for contingent ``code`` (None: back to what it pledged)."""
+    scenario = env.scenario_for(state.work)
+    pledged = {c.code: c.troops for c in scenario.contingents}
+    if code not in pledged:
+        return refused(state, f"Unknown contingent {code!r}")
+    if troops is not None and (not isinstance(troops, int) or isinstance(troops, bool)
+                               or troops < 0):
+        return refused(state, f"{code}'s troop figure must be a whole number, 0 or more; "
+                              f"got {troops!r}")
+    figures = dict(state.settings.troops)
+    if troops is None or troops == pledged[code]:
+        figures.pop(code, None)
+    else:
+        figures[code] = troops
+    words = f"{code} {troops:,} troops" if code in figures else f"{code} as pledged"
+    return write(state, env, state.work.with_settings(troops=tuple(sorted(figures.items()))),
+                 f"troop figure: {words}")
+
+
 def set_vetoes(state: AppState, env: Env, on: bool) -> AppState:
     """Every stakeholder veto in force, or none (what a veto costs)."""
     vetoes = tuple(v.id for v in env.scenario_for(state.work).vetoes) if on else ()
@@ -402,8 +422,7 @@ def optimize(state: AppState, env: Env, *, least_change: bool = True,
     scenario = env.scenario_for(state.work)
     table = env.table_for(state.work)
     s = state.settings
-    force = [c for c in scenario.contingents if c.code in s.force]
-    vetoes = [v for v in scenario.vetoes if v.id in s.vetoes]
+    force, vetoes = s.contingents(scenario), s.vetoes_in_force(scenario)
     plan = state.plan
     result = solve(scenario, s.mandate, pins=dict(plan.pins), table=table,
                    time_limit_s=env.solve_seconds, reference=plan if least_change else None,
@@ -435,4 +454,4 @@ __all__ = ["apply_proposal", "changed_units", "discard_proposal", "dismiss_confl
            "edit_lead", "edit_sectors", "edit_troops", "import_file", "open_named", "open_plan",
            "optimize", "recut", "redo", "refresh", "refused", "replace_layer", "resolve_conflict",
            "restore", "save_as", "select", "set_force", "set_lock", "set_mandate", "set_phase",
-           "set_vetoes", "undo", "write"]
+           "set_troop_figure", "set_vetoes", "undo", "write"]

@@ -13,7 +13,7 @@ from typing import Mapping
 from planner.domain.plan import Assignment, Pin, Plan
 from planner.domain.working import Settings, Working
 
-_SETTINGS = ("mandate", "force", "vetoes")
+_SETTINGS = ("mandate", "force", "vetoes", "troops")
 
 
 def units(work: Working) -> dict[tuple, object]:
@@ -100,7 +100,7 @@ def describe_unit(unit: tuple) -> str:
         return f"{unit[2]} (phase {unit[1]})"
     if unit[0] == "setting":
         return {"mandate": "the mandate", "force": "the contingents in the force",
-                "vetoes": "the vetoes in force"}[unit[1]]
+                "vetoes": "the vetoes in force", "troops": "what-if troop figures"}[unit[1]]
     if unit[0] == "cut":
         return f"phase {unit[1]}'s sectors (re-cut)"
     return "the scenario's layers"
@@ -120,6 +120,8 @@ def describe_value(unit: tuple, work: Working) -> str:
     if unit[0] == "setting":
         if unit[1] == "mandate":
             return str(value)
+        if unit[1] == "troops":
+            return ", ".join(f"{c} {n:,}" for c, n in value) or "as pledged"
         return ", ".join(value) or "none"
     if unit[0] == "cut":
         return "re-cut" if value else "the scenario's own"

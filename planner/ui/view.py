@@ -30,13 +30,13 @@ class View:
 
     @cached_property
     def force(self) -> list:
-        """The contingents in the force, in scenario order."""
-        return [c for c in self.scenario.contingents if c.code in self.settings.force]
+        """The contingents in the force, in scenario order, with what-if troop figures."""
+        return self.settings.contingents(self.scenario)
 
     @cached_property
     def vetoes(self) -> list:
         """The vetoes in force."""
-        return [v for v in self.scenario.vetoes if v.id in self.settings.vetoes]
+        return self.settings.vetoes_in_force(self.scenario)
 
     @property
     def mandate(self):
