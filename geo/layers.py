@@ -32,7 +32,8 @@ MAX_ZIP_BYTES = 1024 * 1024 * 1024  # uncompressed size of a zipped layer
 MAX_ZIP_RATIO = 200             # a member compressed more than this is a zip bomb
 MAX_PRECHECK_BYTES = 64 * 1024 * 1024  # GeoJSON read in Python first to name bad features
 DENSIFY_DEG = 0.01  # longest edge, in degrees, before projecting a geographic layer
-DENSIFY_M = 1000.0  # ... in metres, before projecting a projected one
+DENSIFY_M = 500.0  # ... in metres, before projecting a projected one: under 0.01° up to
+#                    63° of latitude, so a layer we write is read back without new vertices
 AREA_DISTORTION = 0.01  # a CRS whose areas differ from geodesic ones by more is warned about
 
 
@@ -307,7 +308,7 @@ def densify(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     A straight edge in one CRS is a curve in another, but projection moves only vertices:
     a long edge would cut a corner, enough to make a valid polygon cross itself or two
     polygons that share an edge overlap. Split to at most 0.01° (about 1 km) in a
-    geographic CRS, or 1 km in a projected one, an edge projects within about 1 cm of its
+    geographic CRS, or 500 m in a projected one, an edge projects within about 1 cm of its
     true course.
     """
     crs = pyproj.CRS.from_user_input(frame.crs)

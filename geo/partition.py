@@ -240,11 +240,12 @@ def chain_balance(labels, w, adj, ideal, tol, max_chains=200):
         amount = min(abs(dev[p]) * ideal[p], abs(dev[path[-1]]) * ideal[path[-1]])
         links = list(zip(path, path[1:])) if heavy else [(v, u) for u, v in zip(path, path[1:])][::-1]
         moved, trial = [], labels.copy()
-        for src, dst in links:
+        for src, dst in links:  # each part passes on about what it was given
             c = _pass_cell(src, dst, amount, trial, w, adj)
             if c is None:
                 break
             moved.append((c, src, dst))
+            amount = w[c]
         after = load.copy()
         for c, src, dst in moved:
             after[src] -= w[c]
