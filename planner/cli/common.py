@@ -1,18 +1,41 @@
 """What every ``planner`` command shares: exit codes, the scenario and format arguments."""
 from __future__ import annotations
 
+import argparse
+
 from geo.errors import InputError, problem
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+SCENARIO_HELP = "scenario folder (default: the bundled Gaza ISF scenario)"
+
+
+class ScenarioAction(argparse.Action):
+    """Stores the scenario folder; refuses two different ones (``DIR`` and ``--scenario``)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values is None:
+            return  # an absent positional DIR leaves --scenario as it is
+        given = getattr(namespace, "scenario", None)
+        if given is not None and given != values:
+            parser.error(f"two scenarios given: {given} and {values}; name one with "
+                         "--scenario DIR")
+        namespace.scenario = values
+
+
+def scenario_option(p) -> None:
+    """``--scenario DIR``: how every command names its scenario."""
+    p.add_argument("--scenario", metavar="DIR", default=None, action=ScenarioAction,
+                   help=SCENARIO_HELP)
 
 
 def scenario_arg(p, *, flag: bool = False) -> None:
-    """The scenario folder: a positional ``DIR`` or, with ``flag``, ``--scenario DIR``."""
-    kw = dict(default=None, help="scenario folder (default: the bundled Gaza ISF scenario)")
-    if flag:
-        p.add_argument("--scenario", metavar="DIR", **kw)
-    else:
-        p.add_argument("scenario", nargs="?", metavar="DIR", **kw)
+    """The scenario folder, ``--scenario DIR`` on every command. Commands that took it as a
+    positional ``DIR`` before (``flag`` False: scenario inspect, sectors, solve) accept that
+    too, as an alias of ``--scenario``."""
+    scenario_option(p)
+    if not flag:
+        p.add_argument("scenario_dir", nargs="?", metavar="DIR", default=None,
+                       action=ScenarioAction, help="the same as --scenario DIR")
 
 
 def format_arg(p) -> None:

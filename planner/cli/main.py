@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from importlib import import_module
 
 from geo.errors import InputError
 from geo.partition import PartitionError
 from planner.cli.common import EXIT_BAD_INPUT
+from planner.files.planfile import ScenarioChanged
 
 COMMANDS = ["scenario", "layers", "sectors", "check", "rules", "solve", "plans", "diff", "sweep",
             "report"]
@@ -31,13 +33,26 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except (InputError, PartitionError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (BrokenPipeError, KeyboardInterrupt):
-        return EXIT_BAD_INPUT
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioChanged)
+        try:
+            return args.func(args)
+        except (InputError, PartitionError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except (BrokenPipeError, KeyboardInterrupt):
+            return EXIT_BAD_INPUT
+        finally:
+            _show(caught)
+
+
+def _show(caught) -> None:
+    """Our warnings as ``warning: ...`` lines on stderr; any other as Python shows it."""
+    for w in caught:
+        if issubclass(w.category, ScenarioChanged):
+            print(f"warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
 if __name__ == "__main__":

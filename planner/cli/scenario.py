@@ -1,4 +1,5 @@
-"""``planner scenario inspect``: a summary of a scenario folder."""
+"""``planner scenario inspect``: a summary of a scenario folder; ``planner scenario schema``:
+the JSON Schema of scenario.yaml."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,15 @@ def add_parser(sub) -> None:
     scenario_arg(p)
     format_arg(p)
     p.set_defaults(func=run_inspect)
+    p = actions.add_parser("schema", help="print the JSON Schema of scenario.yaml (for "
+                                          "editors; docs/scenario-format.md explains it)")
+    p.set_defaults(func=run_schema)
+
+
+def run_schema(args) -> int:
+    from planner.files.format import scenario_schema
+    print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
 
 
 def run_inspect(args) -> int:

@@ -61,6 +61,9 @@ def run(args) -> int:
         raise InputError(problem("<command line>", "say where the plan goes: -o FILE, "
                                  "--save-as NAME or both", field="-o/--save-as"))
     scenario = load_scenario(args.scenario)
+    for found in scenario.layers.warnings:
+        if found.field == "troops":  # a contingent that can never deploy: say it first
+            print(f"warning: {found}", file=sys.stderr)
     table = sector_table(scenario)
     codes = [c.code for c in scenario.contingents]
     mandate = mandate_key(args, scenario)
@@ -95,12 +98,19 @@ def summary(result) -> str:
                   f"gap {result.gap:.2%}"]
     parts.append(f"time {result.seconds:.2f} s")
     line = ", ".join(parts)
-    if result.penalties:
-        line += "\n" + "\n".join(f"  {k}: {v:,}" for k, v in result.penalties.items())
+    if result.penalties:  # the plan's figures, measured by the checker
+        line += "\n" + "\n".join(f"  {k}: {_figure(v)}" for k, v in result.penalties.items())
     if result.report is not None:
         t = result.report.totals()
         line += f"\n  check: {t['hard']} hard, {t['soft']} soft violations"
     return line
+
+
+def _figure(value) -> str:
+    """``14,800``, ``7``, ``2.5``."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return f"{int(value):,}"
 
 
 def _write(result, scenario, table, mandate, args, *, best_effort=False):

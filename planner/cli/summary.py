@@ -29,17 +29,30 @@ def scenario_summary(scenario) -> dict:
                       "troops_per_km2": m.troops_per_km2, "troops_min": m.troops_min,
                       "tasks": {k: list(v) for k, v in m.tasks.items()}}
                      for m in scenario.mandates.values()],
+        "troop_unit": scenario.troop_unit,
         "contingents": [{"code": c.code, "name": c.name, "troops": c.troops,
+                         "unit": scenario.unit_of(c.code),
                          "tasks": sorted(c.tasks), "mandates": sorted(c.mandates),
-                         "available_from": c.available_from, "prefers": list(c.prefers)}
+                         "available_from": c.available_from,
+                         "available_until": c.available_until, "prefers": list(c.prefers)}
                         for c in scenario.contingents],
         "vetoes": [{"id": v.id, "by": v.by, "nation": v.nation,
-                    "sectors": "all" if v.sectors is None else list(v.sectors), "note": v.note}
+                    "sectors": "all" if v.sectors is None else list(v.sectors),
+                    "phases": "all" if v.phases is None else list(v.phases), "note": v.note}
                    for v in scenario.vetoes],
+        "zones": sorted(set(layers.zones["zone"].astype(str))) if layers.zones is not None
+        else [],
+        "context_layers": list(layers.context),
         "rules": [{"id": r.id, "kind": r.kind, "severity": r.severity, "params": dict(r.params)}
                   for r in scenario.rules],
         "warnings": [str(w) for w in layers.warnings],
     }
+
+
+def _listed(value, what: str) -> str:
+    if value == "all":
+        return f"all {what}"
+    return f"{what if len(value) > 1 else what[:-1]} {', '.join(map(str, value))}"
 
 
 def summary_text(s: dict) -> str:
@@ -52,14 +65,20 @@ def summary_text(s: dict) -> str:
         lines.append(f"{p['phase']:>5}  {p['held_fraction']:>4.0%}  {p['vacated_km2']:>11,.1f}  "
                      f"{p['increment_km2']:>13,.1f}  {p['population_vacated']:>17,}  "
                      f"{p['sectors_opened']:>7}  {p['label']}")
-    lines += ["", "contingent  troops  from  mandates                 tasks"]
+    lines += ["", "contingent  troops   unit  phases  mandates                 tasks"]
     for c in s["contingents"]:
-        lines.append(f"{c['code']:<10}  {c['troops']:>6,}  {c['available_from']:>4}  "
+        until = c["available_until"]
+        phases = f"{c['available_from']}-{until if until is not None else ''}"
+        lines.append(f"{c['code']:<10}  {c['troops']:>6,}  {c['unit']:>5,}  {phases:<6}  "
                      f"{', '.join(c['mandates']):<23}  {', '.join(c['tasks'])}")
     if s["vetoes"]:
         lines += ["", "vetoes:"] + [f"  {v['id']}: {v['by']} bars {v['nation']} "
-                                     f"({v['sectors'] if v['sectors'] == 'all' else ', '.join(v['sectors'])})"
+                                     f"({_listed(v['sectors'], 'sectors')}; "
+                                     f"{_listed(v['phases'], 'phases')})"
                                      f"{' - ' + v['note'] if v['note'] else ''}" for v in s["vetoes"]]
+    if s["zones"] or s["context_layers"]:
+        lines += ["", f"zones: {', '.join(s['zones']) or 'none'}; context layers: "
+                      f"{', '.join(s['context_layers']) or 'none'}"]
     lines += ["", f"{len(s['rules'])} rules: " + ", ".join(r["id"] for r in s["rules"])]
     if s["warnings"]:
         lines += ["", "warnings:"] + [f"  {w}" for w in s["warnings"]]

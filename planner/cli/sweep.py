@@ -9,7 +9,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from geo.errors import InputError, problem
-from planner.cli.common import EXIT_BAD_INPUT, EXIT_OK, format_arg, scenario_problem
+from planner.cli.common import (EXIT_BAD_INPUT, EXIT_OK, ScenarioAction, format_arg,
+                                scenario_option, scenario_problem)
 
 USAGE = """planner sweep [DIR] [--mandates M,...]
                      [--drop K | --subsets [--min-size N] | --coalitions FILE]
@@ -35,9 +36,10 @@ def add_parser(sub) -> None:
                        help="coalition what-if sweeps on Dask (and 'sweep report RESULTS')",
                        description="Which coalitions can staff each mandate, who is critical "
                                    "and what a veto costs: thousands of solves on Dask.")
-    p.add_argument("scenario", nargs="?", metavar="DIR",
+    p.add_argument("scenario", nargs="?", metavar="DIR", action=ScenarioAction,
                    help="scenario folder (default: the bundled Gaza ISF scenario), or 'report'")
     p.add_argument("results", nargs="?", metavar="RESULTS", help=argparse.SUPPRESS)
+    scenario_option(p)  # --scenario DIR, as every command names it
     p.add_argument("--mandates", help="mandate keys, comma-separated (default: all)")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--drop", type=int, metavar="K",

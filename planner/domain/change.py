@@ -7,15 +7,15 @@ optimizer minimised.
 - A **lead changed** counts 1 for each (phase, sector) whose lead differs: another nation,
   or a lead given where there was none, or taken away.
 - **Troop units moved** count, for each (phase, sector) and contingent,
-  ``ceil(|troops after - troops before| / unit)``: a part of a unit counts as a whole one,
-  so every change of troops shows.
+  ``ceil(|troops after - troops before| / unit)`` with that contingent's unit: a part of a
+  unit counts as a whole one, so every change of troops shows.
 
 The measure is symmetric: from A to B it is the same as from B to A.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from planner.domain.plan import Key, Plan
 
@@ -31,7 +31,8 @@ class ChangeMeasure:
     units_moved
         Troop units moved, each contingent and sector counted on its own.
     unit
-        The troop unit (troops) the units are counted in.
+        The scenario's troop unit (troops); each contingent's units are counted in its own
+        unit (``Scenario.unit_of``), which is this one unless the contingent sets another.
     """
 
     leads_changed: int
@@ -54,8 +55,9 @@ def units_moved(before: int, after: int, unit: int) -> int:
     return -(-abs(int(after) - int(before)) // int(unit))
 
 
-def change_measure(reference: Plan, plan: Plan, unit: int, *,
-                   keys: Iterable[Key] | None = None) -> ChangeMeasure:
+def change_measure(reference: Plan, plan: Plan, unit: int | Callable[[str], int], *,
+                   keys: Iterable[Key] | None = None, troop_unit: int | None = None
+                   ) -> ChangeMeasure:
     """The change from ``reference`` to ``plan`` (see the module docstring).
 
     Parameters
@@ -63,14 +65,18 @@ def change_measure(reference: Plan, plan: Plan, unit: int, *,
     reference, plan
         The plans; a (phase, sector) one of them lacks counts as having no lead and no troops.
     unit
-        The scenario's troop unit (troops).
+        The troop unit of every contingent (troops), or ``unit(code)`` giving each one's
+        (``Scenario.unit_of``).
     keys
         The (phase, sector) pairs to count (default: every pair either plan has).
+    troop_unit
+        The scenario's troop unit, recorded in the result when ``unit`` is a function.
 
     Returns
     -------
     ChangeMeasure
     """
+    unit_of = unit if callable(unit) else (lambda code: unit)
     if keys is None:
         keys = set(reference.assignments) | set(plan.assignments)
     leads = moved = 0
@@ -78,8 +84,16 @@ def change_measure(reference: Plan, plan: Plan, unit: int, *,
         before, after = reference.get(*key), plan.get(*key)
         leads += before.lead != after.lead
         for n in set(before.troops) | set(after.troops):
-            moved += units_moved(before.troops.get(n, 0), after.troops.get(n, 0), unit)
-    return ChangeMeasure(leads, moved, unit)
+            moved += units_moved(before.troops.get(n, 0), after.troops.get(n, 0), unit_of(n))
+    shown = unit if not callable(unit) else troop_unit or _unit_of_owner(unit)
+    return ChangeMeasure(leads, moved, shown)
+
+
+def _unit_of_owner(unit_of) -> int:
+    """The default troop unit behind a ``unit_of`` bound method (a scenario's or a
+    context's), or 0 when it cannot be told."""
+    owner = getattr(unit_of, "__self__", None)
+    return int(getattr(owner, "troop_unit", getattr(owner, "unit", 0)) or 0)
 
 
 def change_terms(model, reference: Plan) -> list:
@@ -90,7 +104,7 @@ def change_terms(model, reference: Plan) -> list:
     ----------
     model
         A :class:`planner.solver.model.Model` (its ``keys``, ``nations``, ``lead`` and
-        ``units`` variables, in units of ``model.unit``).
+        ``units`` variables, each nation's in its own unit, ``model.unit_of``).
     reference
         The plan to change as little as possible.
 
@@ -107,7 +121,7 @@ def change_terms(model, reference: Plan) -> list:
         terms.append(_lead_term(model, p, s, ref.lead))
         for n, troops in ref.troops.items():
             if n not in model.nations:
-                terms.append(units_moved(troops, 0, model.unit))
+                terms.append(units_moved(troops, 0, model.unit_of(n)))
         for n in model.nations:
             terms.append(_units_term(model, p, s, n, ref.troops.get(n, 0)))
     return terms
@@ -131,7 +145,7 @@ def _units_term(model, p, s, n, troops: int):
     units = model.units[p, s, n]
     if troops == 0:
         return units
-    t, r = divmod(int(troops), model.unit)
+    t, r = divmod(int(troops), model.unit_of(n))
     moved = model.cp.NewIntVar(0, max(t + 1, model.unit_bound(n)), f"moved|{p}|{s}|{n}")
     model.cp.AddMaxEquality(moved, [units - t, t + int(r > 0) - units])
     return moved

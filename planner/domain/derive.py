@@ -14,6 +14,7 @@ import pandas as pd
 from geo.attributes import polygon_attributes
 from geo.sectors import phase_sectors
 from planner.domain.sectors import opening_facts, sector_table
+from planner.domain.tags import with_tags
 
 
 def scenario_zones(scenario) -> gpd.GeoDataFrame:
@@ -33,9 +34,18 @@ def sectors_for_phase(scenario, phase: int, count: int, *, balance: str = "popul
     if phase not in scenario.phase_numbers:
         raise ValueError(f"`phase` must be one of {scenario.phase_numbers}; got {phase}")
     zones = scenario.zones
-    return phase_sectors(zones.increments[phase], phase, count, scenario.surroundings(),
-                         zones.held[phase], balance=balance, seed=seed, crs=scenario.crs,
-                         progress=progress, **kw)
+    frame = phase_sectors(zones.increments[phase], phase, count, scenario.surroundings(),
+                          zones.held[phase], balance=balance, seed=seed, crs=scenario.crs,
+                          progress=progress, **kw)
+    return tagged(frame, scenario)
+
+
+def tagged(sectors: gpd.GeoDataFrame, scenario) -> gpd.GeoDataFrame:
+    """``sectors`` with the named coasts they touch and the context zones that hold them
+    (``coasts`` and ``zones`` columns, see :mod:`planner.domain.tags`). Modifies and
+    returns ``sectors``."""
+    return with_tags(sectors, scenario.layers.borders, scenario.layers.zones,
+                     scenario.geography.touch_m)
 
 
 def scenario_sectors(scenario, counts: Mapping[int, int], *, balance: str = "population",
@@ -66,5 +76,5 @@ def with_attributes(sectors: gpd.GeoDataFrame, scenario) -> gpd.GeoDataFrame:
     base["phase"] = base["phase"].astype(int)
     parts = [polygon_attributes(base[base["phase"] == p], around, held[p])
              for p in scenario.phase_numbers if (base["phase"] == p).any()]
-    return crossings_over_layer(gpd.GeoDataFrame(pd.concat(parts, ignore_index=True),
-                                                  crs=sectors.crs), scenario)
+    frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=sectors.crs)
+    return crossings_over_layer(tagged(frame, scenario), scenario)

@@ -18,13 +18,24 @@ if TYPE_CHECKING:  # rules know the scenario's types at run time, not the other 
 
 TASKS = ("monitoring", "separation", "humanitarian", "policing", "enforcement", "disarmament")
 TASK_TRIGGERS = ("all", "contact_line", "crossing", "urban", "coastal")
+# A sector tag names one of these followed by a name: the neighbour of a land border, the
+# `name` of a coast line, the `zone` of a context zone (``border:Egypt``, ``zone:C``).
+TAG_PREFIXES = ("border:", "coast:", "zone:")
 SEVERITIES = ("hard", "soft")
-BUNDLED = Path(__file__).resolve().parents[2] / "data" / "gaza-isf"
+DATA = Path(__file__).resolve().parents[2] / "data"
+BUNDLED = DATA / "gaza-isf"
+BUNDLED_SCENARIOS = (BUNDLED, DATA / "south-lebanon")  # the first is the default
 LAYER_SPECS = {  # name -> (geometry kind, required)
     "territory": ("polygon", True), "held": ("polygon", True),
     "population": ("polygon", True), "places": ("point", True),
-    "borders": ("line", True), "sectors": ("polygon", False),
+    "borders": ("line", True), "sectors": ("polygon", False), "zones": ("polygon", False),
 }
+
+
+def is_trigger(text: str) -> bool:
+    """Whether ``text`` has the form of a sector tag a mandate, rule or preference can name."""
+    return text in TASK_TRIGGERS or any(text.startswith(p) and len(text) > len(p)
+                                        for p in TAG_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -34,11 +45,41 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class Override:
+    """What a mandate asks of sectors with one tag, instead of its general terms.
+
+    Each field left None keeps the mandate's own; ``tasks`` replaces the sector's tasks.
+    """
+
+    trigger: str
+    troops_per_1000: float | None = None
+    troops_per_km2: float | None = None
+    troops_min: int | None = None
+    tasks: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The terms a sector is held to under a mandate, once its overrides apply.
+
+    ``overrides`` lists the triggers of the overrides that changed something, in order.
+    """
+
+    troops_per_1000: float
+    troops_per_km2: float
+    troops_min: int
+    tasks: frozenset[str]
+    overrides: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Mandate:
     """A mandate's troop density and the tasks each kind of sector needs under it.
 
-    ``tasks`` maps a trigger (``all``, ``contact_line``, ``crossing``, ``urban``, ``coastal``
-    or ``border:<neighbour>``) to the tasks a sector with that attribute requires.
+    ``tasks`` maps a trigger (``all``, ``contact_line``, ``crossing``, ``urban``, ``coastal``,
+    ``border:<neighbour>``, ``coast:<name>`` or ``zone:<name>``) to the tasks a sector with
+    that tag requires. ``overrides`` replace the general terms for sectors with a tag, in
+    order: when several apply, the last one listed wins for each field it sets.
     """
 
     key: str
@@ -47,10 +88,35 @@ class Mandate:
     troops_per_km2: float
     troops_min: int
     tasks: Mapping[str, tuple[str, ...]]
+    overrides: tuple[Override, ...] = ()
+
+    def terms(self, tags) -> Terms:
+        """Troop rates, minimum and tasks for a sector with ``tags``."""
+        values = {"troops_per_1000": self.troops_per_1000, "troops_per_km2": self.troops_per_km2,
+                  "troops_min": self.troops_min,
+                  "tasks": frozenset(t for trigger, ts in self.tasks.items() if trigger in tags
+                                     for t in ts)}
+        applied = []
+        for o in self.overrides:
+            if o.trigger not in tags:
+                continue
+            for name in values:
+                value = getattr(o, name)
+                if value is not None:
+                    values[name] = frozenset(value) if name == "tasks" else value
+            applied.append(o.trigger)
+        return Terms(**values, overrides=tuple(applied))
 
 
 @dataclass(frozen=True)
 class Contingent:
+    """One nation's pledged force.
+
+    ``unit``: its troops deploy in whole units of this many (None: the scenario's
+    ``troop_unit``; read it with :func:`unit_of`). It serves from phase ``available_from``
+    to phase ``available_until`` (None: to the end).
+    """
+
     code: str
     name: str
     troops: int
@@ -58,17 +124,40 @@ class Contingent:
     mandates: frozenset[str]
     available_from: int
     prefers: tuple[str, ...] = ()
+    unit: int | None = None
+    available_until: int | None = None
+
+    def serves_in(self, phase: int) -> bool:
+        """Whether the contingent is available in ``phase``."""
+        return self.available_from <= phase and (self.available_until is None
+                                                 or phase <= self.available_until)
+
+
+def unit_of(contingent: Contingent | None, troop_unit: int) -> int:
+    """The troop unit of ``contingent``: its own, else the scenario's ``troop_unit``.
+
+    The one place this is decided: the optimizer, the pre-checks, the warm start, the
+    checker and the app all ask through here (``Scenario.unit_of``, ``RuleContext.unit_of``).
+    """
+    return contingent.unit if contingent is not None and contingent.unit else troop_unit
 
 
 @dataclass(frozen=True)
 class Veto:
-    """A stakeholder bars ``nation`` from ``sectors`` (None: everywhere)."""
+    """A stakeholder bars ``nation`` from ``sectors`` (None: everywhere) in ``phases``
+    (None: every phase)."""
 
     id: str
     by: str
     nation: str
     sectors: tuple[str, ...] | None
     note: str = ""
+    phases: tuple[int, ...] | None = None
+
+    def bars(self, nation: str, sector: str, phase: int | None = None) -> bool:
+        """Whether this veto keeps ``nation`` out of ``sector`` (in ``phase``, when given)."""
+        return (self.nation == nation and (self.sectors is None or sector in self.sectors)
+                and (phase is None or self.phases is None or phase in self.phases))
 
 
 @dataclass(frozen=True)
@@ -111,6 +200,8 @@ class Layers:
     borders: gpd.GeoDataFrame
     sectors: gpd.GeoDataFrame | None
     warnings: tuple[Problem, ...] = ()  # repairs made, gaps and slivers found
+    zones: gpd.GeoDataFrame | None = None  # context zones: polygons with a `zone` name
+    context: Mapping[str, gpd.GeoDataFrame] = field(default_factory=dict)  # drawn, exported
 
     @property
     def crossings(self) -> gpd.GeoDataFrame:
@@ -134,6 +225,7 @@ class Scenario:
     sectoring: Sectoring
     layers: Layers = field(repr=False)
     marking: str = ""  # e.g. "UNCLASSIFIED // ILLUSTRATIVE": heads every briefing page
+    digest: str = ""  # content hash of scenario.yaml and its layer files (see identity)
 
     @property
     def phase_numbers(self) -> list[int]:
@@ -153,8 +245,17 @@ class Scenario:
         return key
 
     def unit_of(self, code: str) -> int:
-        """Troops of contingent ``code`` move in whole units of this size."""
-        return self.troop_unit
+        """Troops of contingent ``code`` move in whole units of this size (see
+        :func:`unit_of`; a code not in the scenario gets the ``troop_unit``)."""
+        return unit_of(self.contingent(code), self.troop_unit)
+
+    def contingent(self, code: str) -> Contingent | None:
+        return next((c for c in self.contingents if c.code == code), None)
+
+    @property
+    def identity(self) -> dict:
+        """What a plan file records of the scenario it was made for: name and content hash."""
+        return {"name": self.name, "hash": self.digest}
 
     def phase_label(self, phase: int) -> str:
         return next((p.label for p in self.phases if p.phase == phase), f"Phase {phase}")

@@ -27,10 +27,12 @@ Key = tuple[int, str]
 
 @dataclass(frozen=True)
 class Requirement:
-    """What a sector needs in one phase under one mandate."""
+    """What a sector needs in one phase under one mandate (``overrides``: the triggers of
+    the mandate's overrides that set it, see :meth:`Mandate.terms`)."""
 
     troops: int
     tasks: frozenset[str]
+    overrides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,14 +44,22 @@ class SectorInfo:
     tags: frozenset[str]  # attributes that do not change with the phase
 
 
+TAG_COLUMNS = {"borders": "border", "coasts": "coast", "zones": "zone"}  # column -> prefix
+
+
 def sector_tags(row) -> frozenset[str]:
-    """Static tags of a sector row: urban, coastal and border:<neighbour>."""
+    """Static tags of a sector row: ``all``, ``urban``, ``coastal``, ``border:<neighbour>``,
+    ``coast:<name>`` and ``zone:<name>`` (from the ``;``-joined columns; a missing column
+    gives none)."""
     tags = {"all"}
     if row["urban"]:
         tags.add("urban")
     if row["coastal"]:
         tags.add("coastal")
-    tags |= {f"border:{n}" for n in str(row["borders"] or "").split(";") if n}
+    for column, prefix in TAG_COLUMNS.items():
+        value = row.get(column)
+        text = value if isinstance(value, str) else ""
+        tags |= {f"{prefix}:{n}" for n in text.split(";") if n}
     return frozenset(tags)
 
 
@@ -67,6 +77,10 @@ class SectorTable:
         Phase numbers in order.
     touch_m, min_contact_m, crossing_points, crossing_m
         See :class:`geo.attributes.Surroundings`.
+    scenario
+        What plan files record of the scenario (``Scenario.identity``: name and content
+        hash), or None: plan files written over this table carry it, and plan files read
+        against it must have been made for it (:mod:`planner.files.planfile`).
     """
 
     sectors: gpd.GeoDataFrame
@@ -76,10 +90,12 @@ class SectorTable:
     min_contact_m: float = 200.0
     crossing_points: gpd.GeoDataFrame | None = None
     crossing_m: float = 1000.0
+    scenario: Mapping | None = None
 
     @cached_property
     def info(self) -> dict[str, SectorInfo]:
-        cols = ["sector_id", "phase", "population", "area_km2", "urban", "coastal", "borders"]
+        cols = ["sector_id", "phase", "population", "area_km2", "urban", "coastal"]
+        cols += [c for c in TAG_COLUMNS if c in self.sectors.columns]
         rows = self.sectors[cols].to_dict(orient="records")
         return {str(r["sector_id"]): SectorInfo(str(r["sector_id"]), int(r["phase"]),
                                                 int(r["population"]), float(r["area_km2"]),
@@ -153,14 +169,18 @@ class SectorTable:
         return {s: frozenset(n) for s, n in out.items()}
 
     def requirement(self, phase: int, sector_id: str, mandate) -> Requirement:
-        """Troops and tasks the sector needs in ``phase`` under ``mandate``."""
+        """Troops and tasks the sector needs in ``phase`` under ``mandate``: its rates and
+        minimum, or those of the mandate's overrides for the sector's tags."""
         info = self.info[sector_id]
-        density = mandate.troops_per_1000 * info.population / 1000 + \
-            mandate.troops_per_km2 * info.area_km2
-        troops = max(int(mandate.troops_min), math.ceil(density - 1e-9))
-        tags = self.tags(phase, sector_id)
-        tasks = frozenset(t for trigger, ts in mandate.tasks.items() if trigger in tags for t in ts)
-        return Requirement(troops, tasks)
+        terms = self.terms(phase, sector_id, mandate)
+        density = terms.troops_per_1000 * info.population / 1000 + \
+            terms.troops_per_km2 * info.area_km2
+        troops = max(int(terms.troops_min), math.ceil(density - 1e-9))
+        return Requirement(troops, terms.tasks, terms.overrides)
+
+    def terms(self, phase: int, sector_id: str, mandate):
+        """The mandate's terms for this sector in ``phase`` (see :meth:`Mandate.terms`)."""
+        return mandate.terms(self.tags(phase, sector_id))
 
     def requirements(self, mandate) -> dict[Key, Requirement]:
         """:meth:`requirement` for every key, computed once per mandate (do not modify)."""
@@ -182,7 +202,8 @@ def sector_table(scenario, sectors: gpd.GeoDataFrame | None = None) -> SectorTab
         raise ValueError(f"scenario {scenario.name!r} has no sector layer")
     g = scenario.geography
     return SectorTable(layer, scenario.zones.held, tuple(scenario.phase_numbers),
-                       g.touch_m, g.min_contact_m, scenario.layers.crossings, g.crossing_m)
+                       g.touch_m, g.min_contact_m, scenario.layers.crossings, g.crossing_m,
+                       scenario.identity)
 
 
 def opening_facts(table: SectorTable) -> tuple[list[bool], list[str]]:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from geo.errors import Problem, problem
 from geo.layers import Layer
+from planner.files.format import ID_RULE, id_problem
 
 BORDER_KINDS = ("land", "coast")
 
@@ -98,7 +99,20 @@ def sector_problems(layer: Layer, phases: list[int]) -> list[Problem]:
     out += _bad_rows(layer, "sector_id", empty, "must not be empty", "sector_id")
     dup = text.duplicated(keep="first").to_numpy() & ~empty
     out += _bad_rows(layer, "sector_id", dup, "duplicate sector id", "sector_id")
+    unsafe = np.array([id_problem(v) is not None for v in ids.tolist()]) & ~empty
+    out += _bad_rows(layer, "sector_id", unsafe, f"must be an identifier: {ID_RULE}",
+                     "sector_id")
     return out + phase_problems(layer, phases, "sector_id")
+
+
+def zone_problems(layer: Layer) -> list[Problem]:
+    """Context zones need a non-empty ``zone`` name."""
+    out = _require(layer, "zone")
+    if out:
+        return out
+    zone = layer.frame["zone"]
+    empty = (zone.isna() | (zone.astype(str).str.strip() == "")).to_numpy()
+    return _bad_rows(layer, "zone", empty, "must name the zone", "zone")
 
 
 def check_layer_fields(read: dict[str, Layer], phases: list[int]) -> list[Problem]:
@@ -109,6 +123,7 @@ def check_layer_fields(read: dict[str, Layer], phases: list[int]) -> list[Proble
         "places": places_problems,
         "borders": borders_problems,
         "sectors": lambda layer: sector_problems(layer, phases),
+        "zones": zone_problems,
     }
     out = []
     for name, check in checks.items():

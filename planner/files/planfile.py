@@ -2,6 +2,16 @@
 
 Writing then reading a plan gives the same plan. Reading validates every row against the
 scenario and reports every problem at once, naming file, feature, field and value.
+
+A plan file records the scenario it was made for (``Scenario.identity``: name and content
+hash), as the GeoJSON's top-level ``scenario`` member or the CSV's ``scenario`` and
+``scenario_hash`` columns. Read against a scenario of another name, it is refused, naming
+the scenario it was made for; of the same name but other content, it is read with a
+:class:`ScenarioChanged` warning. A file without the record is accepted.
+
+CSV cells a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) are written with a leading ``'`` (OWASP's advice against CSV
+injection) and read back without it.
 """
 from __future__ import annotations
 
@@ -10,6 +20,7 @@ import io
 import json
 import math
 import re
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,6 +32,26 @@ from planner.domain.plan import Assignment, Pin, Plan
 MAX_PLAN_BYTES = 50 * 1024 * 1024
 CSV_COLUMNS = ["phase", "sector_id", "nation", "troops", "lead"]
 TROOPS = re.compile(r"^troops_(?!total$|required$)(.+)$")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ScenarioChanged(UserWarning):
+    """A plan file made for a scenario of this name whose content has changed since."""
+
+
+def csv_cell(value):
+    """``value`` as a CSV cell no spreadsheet runs: text starting like a formula gets a
+    leading ``'`` (numbers are left as they are)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_value(text: str) -> str:
+    """The text :func:`csv_cell` wrote: its leading ``'`` taken off again."""
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -57,28 +88,38 @@ def plan_frame(plan: Plan, table, *, report=None, requirements=None, mandate=Non
 
 def plan_geojson(plan: Plan, table, *, members: dict | None = None, **kw) -> str:
     """RFC 7946 text of :func:`plan_frame`; ``members`` are top-level foreign members (the
-    settings the plan is made under, its name and revision)."""
-    return geojson_text(plan_frame(plan, table, **kw), name="plan", members=members)
+    settings the plan is made under, its name and revision). The table's scenario is the
+    ``scenario`` member unless ``members`` has one."""
+    members = dict(members or {})
+    if table.scenario and "scenario" not in members:
+        members["scenario"] = dict(table.scenario)
+    return geojson_text(plan_frame(plan, table, **kw), name="plan", members=members or None)
 
 
 def plan_csv(plan: Plan, table, *, mandate=None, plan_name=None, revision=None) -> str:
     """CSV assignments: one row per phase, sector and contingent (leads without troops too);
     a sector with nothing assigned has one row with an empty ``nation``.
 
-    With ``mandate`` (and ``plan_name``, ``revision``), every row carries them as columns.
+    With ``mandate`` (and ``plan_name``, ``revision``), every row carries them as columns,
+    and so the table's scenario (``scenario``, ``scenario_hash``). Cells are written with
+    :func:`csv_cell`.
     """
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    extra = ([mandate] if mandate else []) + ([plan_name, revision] if plan_name else [])
+    who = table.scenario or {}
+    extra = ([mandate] if mandate else []) + ([plan_name, revision] if plan_name else []) \
+        + ([who.get("name"), who.get("hash")] if who else [])
     w.writerow(CSV_COLUMNS + ["locked"] + (["mandate"] if mandate else [])
-               + (["plan_name", "revision"] if plan_name else []))
+               + (["plan_name", "revision"] if plan_name else [])
+               + (["scenario", "scenario_hash"] if who else []))
     for p, s in table.keys:
         a = plan.get(p, s)
         locked = str((p, s) in plan.pins).lower()
-        for n in sorted(a.nations):
-            w.writerow([p, s, n, a.troops.get(n, 0), str(n == a.lead).lower(), locked] + extra)
-        if not a.nations:  # nothing assigned: one row says so, so the file names every sector
-            w.writerow([p, s, "", 0, "false", locked] + extra)
+        rows = [[p, s, n, a.troops.get(n, 0), str(n == a.lead).lower(), locked]
+                for n in sorted(a.nations)]
+        # nothing assigned: one row says so, so the file names every sector
+        for row in rows or [[p, s, "", 0, "false", locked]]:
+            w.writerow([csv_cell(v) for v in row + extra])
     return out.getvalue()
 
 
@@ -178,6 +219,35 @@ def _load_json(path):
         raise InputError(problem(path, f"invalid JSON: {exc}")) from None
 
 
+def made_for(path, recorded, expected) -> None:
+    """Refuse a plan file made for another scenario (see the module docstring).
+
+    ``recorded`` is the file's record (``{"name", "hash"}``, or None: nothing recorded),
+    ``expected`` the scenario it is read against (``Scenario.identity`` or None).
+
+    Raises
+    ------
+    InputError
+        The file records another scenario's name.
+    """
+    if not expected or recorded is None:
+        return
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("name"), str):
+        raise InputError(problem(path, "must record the scenario as {\"name\": ..., "
+                                 "\"hash\": ...}", field="scenario", value=recorded))
+    name, digest = recorded["name"], recorded.get("hash")
+    if name != expected["name"]:
+        raise InputError(problem(
+            path, f"this plan was made for scenario {name!r} (content {digest or 'unknown'}),"
+            f" not {expected['name']!r}: name its scenario folder (--scenario DIR)",
+            field="scenario", value=name))
+    if digest and expected.get("hash") and digest != expected["hash"]:
+        warnings.warn(ScenarioChanged(
+            f"{path}: this plan was made for scenario {name!r} with content {digest}; the "
+            f"scenario's content is now {expected['hash']} (its files have changed since): "
+            "checked against what it is now"), stacklevel=3)
+
+
 def read_plan_geojson(path, table, known_nations) -> Plan:
     """Read a plan GeoJSON written by :func:`write_plan` (geometry is not needed)."""
     doc = _load_json(path)
@@ -185,6 +255,7 @@ def read_plan_geojson(path, table, known_nations) -> Plan:
             or not isinstance(doc.get("features"), list):
         raise InputError(problem(path, "must be a GeoJSON FeatureCollection", field="type",
                                  value=doc.get("type") if isinstance(doc, dict) else type(doc).__name__))
+    made_for(path, doc.get("scenario"), table.scenario)
     rows = _Rows(path, table, known_nations)
     for i, feat in enumerate(doc["features"]):
         props = feat.get("properties") if isinstance(feat, dict) else None
@@ -221,7 +292,12 @@ def read_plan_csv(path, table, known_nations) -> Plan:
         raise InputError(problem(path, f"missing columns; the header must include "
                                        f"{','.join(CSV_COLUMNS)}", field=", ".join(missing)))
     rows = _Rows(path, table, known_nations)
-    for i, rec in enumerate(reader):
+    records = [{k: csv_value(v) if isinstance(v, str) else v for k, v in rec.items()}
+               for rec in reader]
+    if records and records[0].get("scenario"):
+        made_for(path, {"name": records[0]["scenario"],
+                        "hash": records[0].get("scenario_hash") or None}, table.scenario)
+    for i, rec in enumerate(records):
         sid = (rec["sector_id"] or "").strip()
         key = rows.key(i, sid, (rec["phase"] or "").strip())
         if key is None:

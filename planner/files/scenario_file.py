@@ -15,13 +15,11 @@ import pyproj
 from geo.errors import InputError, Problem, problem
 from geo.layers import Layer, crs_problem, project_layer, read_layer, utm_crs
 from planner.domain.scenario import (BUNDLED, LAYER_SPECS, SEVERITIES, TASK_TRIGGERS, TASKS,
-                                     Contingent, Geography, Layers, Mandate, Phase, Scenario,
-                                     Sectoring, Veto)
+                                     Contingent, Geography, Layers, Mandate, Override, Phase,
+                                     Scenario, Sectoring, Veto, is_trigger, unit_of)
+from planner.files.format import id_problem, keys_at
 from planner.files.schema import Reader, at_least, load_yaml, one_of
 from planner.rules.base import Rule, rule_problems
-
-_TOP_KEYS = {"name", "description", "disclaimer", "crs", "layers", "geography", "phases",
-             "troop_unit", "mandates", "contingents", "vetoes", "rules", "sectoring", "marking"}
 
 
 def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
@@ -48,20 +46,24 @@ def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
     if not isinstance(doc, dict):
         r.report("the document must be a mapping of scenario fields", value=type(doc).__name__)
         raise InputError(r.problems)
-    r.keys(doc, _TOP_KEYS)
+    r.keys(doc, keys_at())
     parts = _read_document(doc, r)
     rules_problems = _validate_rules(parts["rules"], yaml_path) if parts["rules"] else []
-    layer_files = r.get(doc, "layers", "mapping", default={})
+    layer_files = r.get(doc, "layers", "mapping", default={}) or {}
     layers, layer_problems = _read_layers(root, layer_files or {}, r, parts,
                                           skip=() if sectors else ("sectors",))
     problems = r.problems + rules_problems + layer_problems
+    if not problems:
+        problems = _tag_problems(yaml_path, doc, parts, layers)
     if problems:
         raise InputError(problems)
-    scenario = Scenario(root=root, layers=replace(layers, sectors=None), **parts)
-    regained = _regained_warnings(scenario, root / str(layer_files["held"]))
-    if regained:
+    digest = content_digest(yaml_path, layer_files)
+    scenario = Scenario(root=root, layers=replace(layers, sectors=None), digest=digest, **parts)
+    found = _regained_warnings(scenario, root / str(layer_files["held"])) + \
+        _unit_warnings(scenario, yaml_path)
+    if found:
         scenario = scenario.with_changes(layers=replace(
-            scenario.layers, warnings=scenario.layers.warnings + tuple(regained)))
+            scenario.layers, warnings=scenario.layers.warnings + tuple(found)))
     if not sectors:
         return scenario
     scenario = _attach_sectors(scenario, layers.sectors, root / str(layer_files.get("sectors", "")))
@@ -109,6 +111,80 @@ def _with_crossing_warnings(scenario: Scenario, path) -> Scenario:
         scenario.layers, warnings=scenario.layers.warnings + tuple(found)))
 
 
+def content_digest(yaml_path, layer_files: dict) -> str:
+    """SHA-256 (16 hex digits) over ``scenario.yaml`` and every layer file it names: what a
+    plan records as the content of the scenario it was made for."""
+    import hashlib
+    root = Path(yaml_path).parent
+    h = hashlib.sha256(Path(yaml_path).read_bytes())
+    named = {k: v for k, v in layer_files.items() if k != "context"}
+    named.update({f"context.{k}": v for k, v in (layer_files.get("context") or {}).items()})
+    for name, file in sorted(named.items()):
+        path = root / str(file)
+        if path.is_file():  # a sector layer about to be cut need not exist yet
+            h.update(f"\0{name}\0".encode("utf-8"))
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _unit_warnings(scenario: Scenario, path) -> list[Problem]:
+    """Each contingent smaller than its troop unit: it can never deploy."""
+    out = []
+    for i, c in enumerate(scenario.contingents):
+        unit = unit_of(c, scenario.troop_unit)
+        if 0 < c.troops < unit:
+            whose = "its `unit`" if c.unit else "the scenario's `troop_unit`"
+            out.append(problem(path, f"{c.code} has {c.troops:,} troops, fewer than one unit of "
+                               f"{unit:,} ({whose}): it can never deploy; give it a `unit:` "
+                               "that fits", feature=f"contingent {i}", feature_id=c.code,
+                               field="troops", value=c.troops))
+    return out
+
+
+def _tag_problems(path, doc, parts, layers) -> list[Problem]:
+    """Tags naming a zone, a coast or a neighbour the layers do not have (a typo would
+    otherwise match no sector, silently)."""
+    known = {"zone": _names(layers.zones, "zone"),
+             "coast": _names(_rows(layers.borders, "coast"), "name"),
+             "border": _names(_rows(layers.borders, "land"), "neighbour")}
+    out = []
+    for where, field, tag in _tag_uses(doc, parts):
+        prefix, _, name = tag.partition(":")
+        if prefix in known and name not in known[prefix]:
+            shown = ", ".join(sorted(known[prefix])) or "none"
+            layer = "zones layer's `zone`" if prefix == "zone" else (
+                "coast lines' `name`" if prefix == "coast" else "land borders' `neighbour`")
+            out.append(problem(path, f"unknown {prefix}: no {layer} is {name!r} (there are: "
+                               f"{shown})", feature=where[0], feature_id=where[1], field=field,
+                               value=tag))
+    return out
+
+
+def _rows(frame, kind):
+    return None if frame is None else frame[frame["kind"].astype(str) == kind]
+
+
+def _names(frame, column) -> set[str]:
+    if frame is None or column not in frame.columns:
+        return set()
+    return {str(v) for v in frame[column].tolist() if v is not None and v == v and str(v)}
+
+
+def _tag_uses(doc, parts):
+    """(where, field, tag) for every tag the scenario names: mandate triggers and overrides,
+    lead restrictions' attributes and contingents' preferences."""
+    for m in parts["mandates"].values():
+        where = (f"mandate {m.key!r}", m.key)
+        yield from ((where, f"tasks.{t}", t) for t in m.tasks)
+        yield from ((where, f"overrides.{o.trigger}", o.trigger) for o in m.overrides)
+    for i, c in enumerate(parts["contingents"]):
+        yield from (((f"contingent {i}", c.code), "prefers", t) for t in c.prefers)
+    for i, rule in enumerate(parts["rules"]):
+        attribute = rule.params.get("attribute") if rule.kind == "lead_restriction" else None
+        if isinstance(attribute, str):
+            yield (f"rule {i}", rule.id), "params.attribute", attribute
+
+
 def _regained_warnings(scenario: Scenario, path) -> list[Problem]:
     """A phase whose held area reaches beyond the previous phase's: ground taken back,
     which no increment holds (allowed, but rarely meant)."""
@@ -121,6 +197,7 @@ def _read_document(doc: dict, r: Reader) -> dict:
     phases = _read_phases(doc, r)
     numbers = [p.phase for p in phases]
     mandates = _read_mandates(doc, r)
+    force = _read_contingents(doc, r, numbers, set(mandates))
     return dict(
         name=r.get(doc, "name", "str"),
         description=r.get(doc, "description", "str", default=""),
@@ -129,8 +206,8 @@ def _read_document(doc: dict, r: Reader) -> dict:
         crs=_read_crs(doc, r),
         phases=phases,
         mandates=mandates,
-        contingents=_read_contingents(doc, r, numbers, set(mandates)),
-        vetoes=_read_vetoes(doc, r),
+        contingents=force,
+        vetoes=_read_vetoes(doc, r, numbers, [c.code for c in force if c.code]),
         rules=_read_rules(doc, r),
         geography=_read_geography(doc, r),
         sectoring=_read_sectoring(doc, r, numbers),
@@ -168,7 +245,7 @@ def _read_phases(doc, r) -> tuple[Phase, ...]:
         if not isinstance(item, dict):
             r.report("must be a mapping with phase and label", where=where, field="phases")
             continue
-        r.keys(item, {"phase", "label"}, where=where)
+        r.keys(item, keys_at("phases"), where=where)
         number = r.get(item, "phase", "int", where=where, check=at_least(1))
         label = r.get(item, "label", "str", where=where, default=f"Phase {number}")
         if number is not None:
@@ -197,16 +274,12 @@ def _read_mandates(doc, r) -> Mapping[str, Mandate]:
         if not isinstance(item, dict):
             r.report("must be a mapping", where=where, field="mandates")
             continue
-        r.keys(item, {"label", "troops_per_1000", "troops_per_km2", "troops_min", "tasks"},
-               where=where)
+        r.keys(item, keys_at("mandates"), where=where)
         triggers = r.get(item, "tasks", "mapping", where=where, default={})
         tasks = {}
         for trigger in triggers:
-            if trigger not in TASK_TRIGGERS and not str(trigger).startswith("border:"):
-                r.report(f"unknown trigger; use {', '.join(TASK_TRIGGERS)} or border:<neighbour>",
-                         where=where, field=f"tasks.{trigger}")
-                continue
-            tasks[trigger] = _task_list(triggers, trigger, r, where, prefix="tasks.")
+            if _trigger_ok(trigger, r, where, f"tasks.{trigger}"):
+                tasks[trigger] = _task_list(triggers, trigger, r, where, prefix="tasks.")
         out[str(key)] = Mandate(
             key=str(key), label=r.get(item, "label", "str", where=where, default=str(key)),
             troops_per_1000=r.get(item, "troops_per_1000", "number", where=where, default=0.0,
@@ -214,13 +287,48 @@ def _read_mandates(doc, r) -> Mapping[str, Mandate]:
             troops_per_km2=r.get(item, "troops_per_km2", "number", where=where, default=0.0,
                                  check=at_least(0)),
             troops_min=r.get(item, "troops_min", "int", where=where, default=0, check=at_least(0)),
-            tasks=MappingProxyType(tasks))
+            tasks=MappingProxyType(tasks), overrides=_read_overrides(item, r, where))
     if not out:
         r.report("at least one mandate is required", field="mandates")
     return MappingProxyType(out)
 
 
-_CONTINGENT_KEYS = {"code", "name", "troops", "tasks", "mandates", "available_from", "prefers"}
+def _trigger_ok(trigger, r, where, field) -> bool:
+    if isinstance(trigger, str) and is_trigger(trigger):
+        return True
+    r.report(f"unknown trigger; use {', '.join(TASK_TRIGGERS)}, border:<neighbour>, "
+             "coast:<name> or zone:<name>", where=where, field=field, value=trigger)
+    return False
+
+
+def _read_overrides(item, r, where) -> tuple[Override, ...]:
+    """A mandate's ``overrides``: trigger -> terms replacing the mandate's, in order."""
+    out = []
+    for trigger, terms in r.get(item, "overrides", "mapping", where=where, default={}).items():
+        field = f"overrides.{trigger}"
+        if not _trigger_ok(trigger, r, where, field):
+            continue
+        if not isinstance(terms, dict) or not terms:
+            r.report("must be a mapping of troops_per_1000, troops_per_km2, troops_min or tasks",
+                     where=where, field=field, value=terms)
+            continue
+        r.keys(terms, keys_at("mandates", "overrides"), where=where, prefix=f"{field}.")
+        prefix = f"{field}."
+        out.append(Override(
+            trigger,
+            r.get(terms, "troops_per_1000", "number", where=where, prefix=prefix, default=None,
+                  check=at_least(0)),
+            r.get(terms, "troops_per_km2", "number", where=where, prefix=prefix, default=None,
+                  check=at_least(0)),
+            r.get(terms, "troops_min", "int", where=where, prefix=prefix, default=None,
+                  check=at_least(0)),
+            _task_list(terms, "tasks", r, where, prefix=prefix) if "tasks" in terms else None))
+    return tuple(out)
+
+
+def _identifier(item, key, r, where):
+    """A required identifier (see :data:`planner.files.format.ID_PATTERN`)."""
+    return r.get(item, key, "str", where=where, check=id_problem)
 
 
 def _read_contingents(doc, r, phases, mandates) -> tuple[Contingent, ...]:
@@ -230,8 +338,8 @@ def _read_contingents(doc, r, phases, mandates) -> tuple[Contingent, ...]:
             r.report("must be a mapping", where=(f"contingent {i}", None), field="contingents")
             continue
         where = (f"contingent {i}", item.get("code"))
-        r.keys(item, _CONTINGENT_KEYS, where=where)
-        code = r.get(item, "code", "str", where=where)
+        r.keys(item, keys_at("contingents"), where=where)
+        code = _identifier(item, "code", r, where)
         if code in seen:
             r.report("duplicate contingent code", where=where, field="code", value=code)
         seen.add(code)
@@ -242,35 +350,66 @@ def _read_contingents(doc, r, phases, mandates) -> tuple[Contingent, ...]:
                          where=where, field="mandates", value=m)
         start = r.get(item, "available_from", "int", where=where, default=phases[0] if phases else 1,
                       check=one_of(phases) if phases else None)
+        until = r.get(item, "available_until", "int", where=where, default=None,
+                      check=one_of(phases) if phases else None)
+        if until is not None and start is not None and until < start:
+            r.report(f"must not come before available_from ({start})", where=where,
+                     field="available_until", value=until)
+        prefers = r.get(item, "prefers", "str_list", where=where, default=[])
+        prefers = [t for t in prefers if _trigger_ok(t, r, where, "prefers")]
         out.append(Contingent(
             code=code, name=r.get(item, "name", "str", where=where, default=code),
             troops=r.get(item, "troops", "int", where=where, check=at_least(0)),
             tasks=frozenset(_task_list(item, "tasks", r, where)),
-            mandates=frozenset(accepted), available_from=start,
-            prefers=tuple(r.get(item, "prefers", "str_list", where=where, default=[]))))
+            mandates=frozenset(accepted), available_from=start, prefers=tuple(prefers),
+            unit=r.get(item, "unit", "int", where=where, default=None, check=at_least(1)),
+            available_until=until))
     return tuple(out)
 
 
-def _read_vetoes(doc, r) -> tuple[Veto, ...]:
-    out = []
+def _read_vetoes(doc, r, phases, codes) -> tuple[Veto, ...]:
+    out, seen = [], set()
     for i, item in _entries(doc, "vetoes", r, required=False):
         if not isinstance(item, dict):
             r.report("must be a mapping", where=(f"veto {i}", None), field="vetoes")
             continue
         where = (f"veto {i}", item.get("id"))
-        r.keys(item, {"id", "by", "nation", "sectors", "note"}, where=where)
+        r.keys(item, keys_at("vetoes"), where=where)
         sectors = item.get("sectors", "all")
         if sectors != "all" and not (isinstance(sectors, list)
                                      and all(isinstance(s, str) for s in sectors)):
             r.report("must be 'all' or a list of sector ids", where=where, field="sectors",
                      value=sectors)
             sectors = "all"
-        out.append(Veto(id=r.get(item, "id", "str", where=where, default=f"veto-{i}"),
-                        by=r.get(item, "by", "str", where=where),
-                        nation=r.get(item, "nation", "str", where=where),
+        vid = r.get(item, "id", "str", where=where, default=f"veto-{i}", check=id_problem)
+        if vid in seen:
+            r.report("duplicate veto id", where=where, field="id", value=vid)
+        seen.add(vid)
+        nation = r.get(item, "nation", "str", where=where)
+        if nation is not None and nation not in codes:
+            r.report(f"unknown contingent; codes are {', '.join(codes)}", where=where,
+                     field="nation", value=nation)
+        out.append(Veto(id=vid, by=r.get(item, "by", "str", where=where), nation=nation,
                         sectors=None if sectors == "all" else tuple(sectors),
-                        note=r.get(item, "note", "str", where=where, default="")))
+                        note=r.get(item, "note", "str", where=where, default=""),
+                        phases=_veto_phases(item, r, where, phases)))
     return tuple(out)
+
+
+def _veto_phases(item, r, where, phases) -> tuple[int, ...] | None:
+    """The phases a veto holds in (None: all of them)."""
+    if item.get("phases") is None:
+        return None
+    listed = r.get(item, "phases", "list", where=where, default=None)
+    if listed is None:
+        return None
+    bad = [p for p in listed if not (isinstance(p, int) and not isinstance(p, bool)
+                                     and p in phases)]
+    if bad or not listed:
+        r.report(f"must be a non-empty list of the scenario's phases ({', '.join(map(str, phases))})",
+                 where=where, field="phases", value=listed)
+        return None
+    return tuple(sorted(set(listed)))
 
 
 def _read_rules(doc, r) -> tuple[Rule, ...]:
@@ -280,8 +419,8 @@ def _read_rules(doc, r) -> tuple[Rule, ...]:
             r.report("must be a mapping", where=(f"rule {i}", None), field="rules")
             continue
         where = (f"rule {i}", item.get("id"))
-        r.keys(item, {"id", "kind", "severity", "params", "weight", "note"}, where=where)
-        rid = r.get(item, "id", "str", where=where)
+        r.keys(item, keys_at("rules"), where=where)
+        rid = _identifier(item, "id", r, where)
         if rid in seen:
             r.report("duplicate rule id", where=where, field="id", value=rid)
         seen.add(rid)
@@ -301,7 +440,7 @@ def _validate_rules(rules, path) -> list[Problem]:
 
 def _read_geography(doc, r) -> Geography:
     item = r.get(doc, "geography", "mapping", default={})
-    names = set(Geography.__dataclass_fields__)
+    names = keys_at("geography")
     r.keys(item, names, prefix="geography.")
     values = {k: r.get(item, k, "number", prefix="geography.", default=getattr(Geography, k),
                        check=at_least(0)) for k in names - {"repair", "urban_share"}}
@@ -314,7 +453,7 @@ def _read_geography(doc, r) -> Geography:
 
 def _read_sectoring(doc, r, phases) -> Sectoring:
     item = r.get(doc, "sectoring", "mapping", default={})
-    r.keys(item, {"counts", "balance", "seed", "cell_m"}, prefix="sectoring.")
+    r.keys(item, keys_at("sectoring"), prefix="sectoring.")
     counts = r.get(item, "counts", "mapping", prefix="sectoring.", default={})
     clean = {}
     for phase, count in counts.items():
@@ -338,21 +477,22 @@ def _read_sectoring(doc, r, phases) -> Sectoring:
 
 
 def _read_layers(root: Path, files: dict, r: Reader, parts: dict, skip=()):
-    r.keys(files, set(LAYER_SPECS), prefix="layers.")
+    r.keys(files, keys_at("layers"), prefix="layers.")
     read, problems = {}, []
     repair = parts["geography"].repair
-    for name, (kind, required) in LAYER_SPECS.items():
-        if name in skip:
-            continue
-        if name not in files:
+    wanted = {n: spec for n, spec in LAYER_SPECS.items() if n not in skip}
+    wanted.update({f"context.{n}": (None, False) for n in _context_files(files, r)})
+    for name, (kind, required) in wanted.items():
+        file = _layer_file(files, name)
+        if file is None:
             if required:
                 r.report("required layer file is missing", field=f"layers.{name}")
             continue
-        if not isinstance(files[name], str):
-            r.report("must be a file name", field=f"layers.{name}", value=files[name])
+        if not isinstance(file, str):
+            r.report("must be a file name", field=f"layers.{name}", value=file)
             continue
         try:
-            layer = read_layer(root / files[name], geometry=kind,
+            layer = read_layer(root / file, geometry=kind,
                                id_field="sector_id" if name == "sectors" else None,
                                repair=repair)
         except InputError as exc:
@@ -371,7 +511,7 @@ def _read_layers(root: Path, files: dict, r: Reader, parts: dict, skip=()):
     for name, layer in read.items():  # validated again: valid in lon/lat is not enough
         try:
             projected[name] = project_layer(
-                layer, crs, geometry=LAYER_SPECS[name][0], repair=repair,
+                layer, crs, geometry=wanted[name][0], repair=repair,
                 id_field="sector_id" if name == "sectors" else None)
         except InputError as exc:
             problems += exc.problems
@@ -385,7 +525,30 @@ def _read_layers(root: Path, files: dict, r: Reader, parts: dict, skip=()):
     warnings += _crs_warnings(root / "scenario.yaml", read["territory"].frame, parts["crs"],
                               given)
     parts["geography"] = _scaled_geography(parts["geography"], frames["territory"])
-    return Layers(sectors=frames.pop("sectors", None), warnings=tuple(warnings), **frames), []
+    context = {n.split(".", 1)[1]: frames.pop(n) for n in list(frames) if n.startswith("context.")}
+    return Layers(sectors=frames.pop("sectors", None), zones=frames.pop("zones", None),
+                  context=MappingProxyType(context), warnings=tuple(warnings), **frames), []
+
+
+def _layer_file(files: dict, name: str):
+    """The file a layer name (``borders``, ``context.roads``) points to, or None."""
+    if name.startswith("context."):
+        return (files.get("context") or {}).get(name.split(".", 1)[1])
+    return files.get(name)
+
+
+def _context_files(files: dict, r: Reader) -> list[str]:
+    """The names of ``layers.context``, each an identifier."""
+    context = r.get(files, "context", "mapping", prefix="layers.", default={})
+    return [n for n in context
+            if not _bad_id(r, n, field=f"layers.context.{n}")]
+
+
+def _bad_id(r: Reader, value, *, field: str, where=(None, None)) -> bool:
+    message = id_problem(value)
+    if message:
+        r.report(message, where=where, field=field, value=value)
+    return message is not None
 
 
 def _crs_warnings(path, territory, crs, given: bool) -> list[Problem]:
@@ -418,14 +581,14 @@ def _check_extent(root, files, read, frames) -> list[Problem]:
     territory = shapely.union_all(frames["territory"].geometry.values)
     problems = []
     for name, frame in frames.items():
-        if name == "territory":
-            continue
+        if name == "territory" or name.startswith("context."):
+            continue  # context layers may reach beyond the territory (a region's roads)
         ids = frame.get("sector_id", frame.get("name"))
         for far in far_features(frame, territory, read[name].frame):
             message = f"lies {far.km:,.0f} km from the territory"
             if far.swapped:
                 message += "; its longitude and latitude look swapped"
-            problems.append(problem(root / files[name], message, feature=far.index,
+            problems.append(problem(root / _layer_file(files, name), message, feature=far.index,
                                     feature_id=None if ids is None else ids.iloc[far.index],
                                     field="geometry"))
     return problems

@@ -5,6 +5,10 @@ One database file, ``plans.sqlite``, in a workspace folder (``./workspace/`` unl
 acknowledged only once its transaction is committed to disk, and a writer killed at any
 moment leaves a database that opens with every acknowledged revision in it.
 
+Reading never writes: a store that does not exist reads as empty (it is made by the first
+save), and reads open the file read-only (see :meth:`PlanStore._read`), so ``planner plans
+list`` leaves no ``-wal`` or ``-shm`` file behind and works in a folder it cannot write.
+
 Revisions are never changed or deleted. A save names the revision it was based on; when
 another session has saved since, the save is refused with :class:`StaleRevision`, which
 says what the other session changed, and nothing is written: two planners on one plan never
@@ -160,6 +164,31 @@ def describe_changes(old: Plan, new: Plan) -> list[str]:
     return out
 
 
+def _stamp(path: Path) -> tuple:
+    info = path.stat()
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _read_once(path: Path, mode: str, sql, args) -> list[tuple]:
+    from urllib.parse import quote
+    db = sqlite3.connect(f"file:{quote(str(path.resolve()))}?{mode}", uri=True, timeout=30,
+                         isolation_level=None)
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
+def _in_memory(sql, args) -> list[tuple]:
+    """``sql`` over an empty store (in memory): what a store not made yet reads as."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(SCHEMA)
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
 def workspace_folder(folder=None) -> Path:
     """The workspace: ``folder``, else ``$PLANNER_WORKSPACE``, else ``./workspace``."""
     return Path(folder or os.environ.get("PLANNER_WORKSPACE") or DEFAULT_WORKSPACE)
@@ -183,30 +212,60 @@ class PlanStore:
     def __init__(self, folder=None):
         self.folder = workspace_folder(folder)
         self.path = self.folder / FILE_NAME
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            db = self._connect()
+        self._made = False
+        if self.path.exists():
             try:
+                with self.path.open("rb") as f:
+                    header = f.read(16)
+            except OSError as exc:
+                raise InputError(problem(self.path, f"the plan store cannot be opened ({exc})"))
+            if header != b"SQLite format 3\x00" and (header or self.path.stat().st_size):
+                raise InputError(problem(self.path, "the plan store cannot be opened (file is "
+                                         "not a database)"))
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection for writing; the folder and tables are made on the first one."""
+        try:
+            if not self._made:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            if not self._made:
                 db.executescript(SCHEMA)
-            finally:
-                db.close()
+                self._made = True
+            return db
         except (OSError, sqlite3.DatabaseError) as exc:
             raise InputError(problem(self.path, f"the plan store cannot be opened ({exc})"))
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        return db
-
     def _query(self, sql, args=()) -> list[tuple]:
-        db = self._connect()
         try:
-            return db.execute(sql, args).fetchall()
+            return self._read(sql, args)
         except sqlite3.DatabaseError as exc:
             raise InputError(problem(self.path, f"the plan store cannot be read ({exc})"))
-        finally:
-            db.close()
+
+    def _read(self, sql, args) -> list[tuple]:
+        """Rows of one read-only query, creating no file.
+
+        A store not made yet reads as empty. Otherwise, while no ``-wal`` file exists no
+        connection has the database open (the last one to close checkpoints and removes
+        it), so the main file holds every committed revision: it is read as immutable (no
+        locks, no ``-shm``), and the read counts only if the file did not change meanwhile
+        (a writer that came and went would have checkpointed into it). With a ``-wal`` file
+        (a writer is at work, or one was killed), it is read read-only through the WAL and
+        its ``-shm``, as SQLite reads a WAL database.
+        """
+        if not self.path.exists():
+            return _in_memory(sql, args)
+        wal = self.path.with_name(self.path.name + "-wal")
+        for _ in range(3):
+            if wal.exists():
+                break
+            before = _stamp(self.path)
+            rows = _read_once(self.path, "mode=ro&immutable=1", sql, args)
+            if _stamp(self.path) == before:
+                return rows
+        return _read_once(self.path, "mode=ro", sql, args)
 
     # --- reading ------------------------------------------------------------------------
     def names(self, scope: str | None = None) -> list[str]:

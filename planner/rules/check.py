@@ -1,8 +1,10 @@
 """The checker: every rule over a plan, every violation, in a stable order."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
+from typing import Mapping
 
 from planner.domain.plan import Plan
 from planner.domain.sectors import SectorTable, sector_table
@@ -16,6 +18,7 @@ class Report:
     violations: tuple[Violation, ...]
     mandate: str
     rules_checked: int
+    weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
     @cached_property
     def hard(self) -> list[Violation]:
@@ -44,6 +47,19 @@ class Report:
     def hard_keys(self) -> set[tuple[int, str]]:
         return {(v.phase, v.sector) for v in self.hard if v.sector is not None}
 
+    @property
+    def soft_penalty(self) -> float:
+        """The sum, over the soft violations, of their rule's weight (a rule checked without
+        a weight counts 1): the figure the optimizer, ``planner diff`` and the benchmarks
+        report."""
+        return float(sum(self.weights.get(v.rule_id, 1.0) for v in self.soft))
+
+    @property
+    def shortfall(self) -> int:
+        """Troops missing, summed over the sectors below their requirement."""
+        return int(sum(v.limit - v.measured for v in self.violations
+                       if v.kind == "troops_required"))
+
     def totals(self) -> dict:
         return {"hard": len(self.hard), "soft": len(self.soft),
                 "rules_checked": self.rules_checked, "ok": self.ok}
@@ -69,6 +85,24 @@ def situation(plan: Plan, scenario, mandate: str | None = None, *,
     return Situation(plan, table or sector_table(scenario), scenario.mandates[mandate],
                      {c.code: c for c in force},
                      tuple(scenario.vetoes if vetoes is None else vetoes), scenario.troop_unit)
+
+
+def plan_figures(report: Report, plan: Plan, *, reference: Plan | None = None, unit_of=None,
+                 best_effort: bool = False) -> dict:
+    """The figures a solve prints for its plan, each measured on the plan by the checker's
+    report (so the solver and the checker cannot disagree): hard violations and troop
+    shortfall (with ``best_effort``), soft penalty, changes from ``reference`` (the change
+    measure, with ``unit_of(code)``) and troops deployed."""
+    from planner.domain.change import change_measure
+    out = {}
+    if best_effort:
+        out["hard violations"] = len(report.hard)
+        out["troop shortfall (troops)"] = report.shortfall
+    out["soft penalty"] = report.soft_penalty
+    if reference is not None:
+        out["changes from the reference"] = change_measure(reference, plan, unit_of).total
+    out["troops deployed"] = sum(a.total for a in plan)
+    return out
 
 
 def check(plan: Plan, scenario, mandate: str | None = None, *, rules=None,
@@ -104,4 +138,5 @@ def evaluate(sit: Situation, rules: list[Rule]) -> Report:
     """Run every bound rule of ``rules`` over ``sit`` (see :func:`check`)."""
     found = [v for rule in rules for v in rule.check(sit)]
     index = {r.id: i for i, r in enumerate(rules)}
-    return Report(tuple(sorted(found, key=_order(index))), sit.mandate.key, len(rules))
+    return Report(tuple(sorted(found, key=_order(index))), sit.mandate.key, len(rules),
+                  MappingProxyType({r.id: r.weight for r in rules}))

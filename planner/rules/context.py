@@ -4,7 +4,8 @@ A rule kind's ``check`` reads a :class:`planner.rules.situation.Situation` (a pl
 against a scenario); its ``encode`` writes into a :class:`planner.solver.model.Model`; what
 it says about who may be where is asked by the pre-checks and the warm start through a
 :class:`planner.solver.problem.PlanProblem`. All three are a :class:`RuleContext`: the
-sector table, the mandate, the contingents in play, the vetoes in force and the troop unit.
+sector table, the mandate, the contingents in play, the vetoes in force and the troop units
+(:meth:`RuleContext.unit_of`, which each implements with :func:`units_of`).
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ class RuleContext(Protocol):
     """The ground a rule is read on (see the module docstring).
 
     ``mandate`` is the :class:`Mandate` in force (functions that take a mandate *key* call
-    it ``mandate: str``); ``keys`` and ``phases`` are those being checked or planned.
+    it ``mandate: str``); ``keys`` and ``phases`` are those being checked or planned;
+    ``unit`` is the scenario's ``troop_unit`` and :meth:`unit_of` a contingent's own.
     """
 
     table: SectorTable
@@ -27,6 +29,8 @@ class RuleContext(Protocol):
     contingents: Mapping[str, Contingent]
     vetoes: tuple[Veto, ...]
     unit: int
+
+    def unit_of(self, code: str) -> int: ...
 
     @property
     def keys(self) -> Sequence[Key]: ...
@@ -38,6 +42,13 @@ class RuleContext(Protocol):
     def requirements(self) -> Mapping[Key, Requirement]: ...
 
 
-def vetoed(vetoes, nation: str, sector: str) -> list:
-    """The vetoes barring ``nation`` from ``sector``."""
-    return [v for v in vetoes if v.nation == nation and (v.sectors is None or sector in v.sectors)]
+def vetoed(vetoes, nation: str, sector: str, phase: int | None = None) -> list:
+    """The vetoes barring ``nation`` from ``sector`` (in ``phase``, when given)."""
+    return [v for v in vetoes if v.bars(nation, sector, phase)]
+
+
+def units_of(context, code: str) -> int:
+    """``context.unit_of(code)``: the contingent's own unit, else the context's ``unit``
+    (one definition: :func:`planner.domain.scenario.unit_of`)."""
+    from planner.domain.scenario import unit_of
+    return unit_of(context.contingents.get(code), context.unit)

@@ -1,8 +1,17 @@
 """Rule kinds about the force as a whole in each phase: capacity, shares, nation counts."""
 from __future__ import annotations
 
+from fractions import Fraction
+
+from planner.domain.words import plural
 from planner.files.schema import at_least
 from planner.rules.base import Param, RuleKind, register
+
+
+def fraction(value: float) -> Fraction:
+    """A share as the exact fraction both a check and its encoding compare with (to 1/1000):
+    ``t > share * total`` is ``t * q > p * total`` with ``share = p / q``."""
+    return Fraction(value).limit_denominator(1000)
 
 
 # --- capacity ------------------------------------------------------------------------------
@@ -21,7 +30,7 @@ def check_capacity(rule, sit):
 def encode_capacity(rule, m):
     for p in m.phases:
         for n in m.nations:
-            m.enforce(rule, m.phase_units(p, n) * m.unit <= m.contingents[n].troops, p)
+            m.enforce(rule, m.phase_troops(p, n) <= m.contingents[n].troops, p)
 
 
 register(RuleKind("capacity", "A contingent never deploys more troops than it has, per phase.",
@@ -31,11 +40,12 @@ register(RuleKind("capacity", "A contingent never deploys more troops than it ha
 # --- max_share -----------------------------------------------------------------------------
 def check_max_share(rule, sit):
     limit = rule.params["max_share"]
+    share = fraction(limit)
     for phase in sit.phases:
         by_nation = sit.plan.troops_by_nation(phase)
         total = sum(by_nation.values())
         for n, t in sorted(by_nation.items()):
-            if total and t > limit * total:
+            if total and t * share.denominator > share.numerator * total:
                 yield rule.violation(phase=phase, nation=n, measured=round(t / total, 4),
                                      limit=limit,
                                      message=f"{n} has {t / total:.1%} of the troops deployed "
@@ -44,11 +54,12 @@ def check_max_share(rule, sit):
 
 
 def encode_max_share(rule, m):
-    permille = round(rule.params["max_share"] * 1000)
+    share = fraction(rule.params["max_share"])
     for p in m.phases:
         total = m.phase_total(p)
         for n in m.nations:
-            m.enforce(rule, 1000 * m.phase_units(p, n) <= permille * total, p)
+            m.enforce(rule, share.denominator * m.phase_troops(p, n)
+                      <= share.numerator * total, p)
 
 
 register(RuleKind(
@@ -65,7 +76,8 @@ def check_min_nations(rule, sit):
         deployed = [n for n, t in sit.plan.troops_by_nation(phase).items() if t > 0]
         if len(deployed) < need:
             yield rule.violation(phase=phase, measured=len(deployed), limit=need,
-                                 message=f"phase {phase} has {len(deployed)} nations deployed "
+                                 message=f"phase {phase} has {plural(len(deployed), 'nation')} "
+                                         f"deployed "
                                          f"({', '.join(sorted(deployed)) or 'none'}); at "
                                          f"least {need} are required")
 
@@ -99,8 +111,8 @@ def check_max_sectors(rule, sit):
             led = [a.sector_id for a in sit.plan.phase(phase) if a.lead == n]
             if len(led) > cap:
                 yield rule.violation(phase=phase, nation=n, measured=len(led), limit=cap,
-                                     message=f"{n} leads {len(led)} sectors in phase {phase}; "
-                                             f"at most {cap} allowed")
+                                     message=f"{n} leads {plural(len(led), 'sector')} in "
+                                             f"phase {phase}; at most {cap} allowed")
 
 
 def encode_max_sectors(rule, m):

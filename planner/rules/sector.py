@@ -6,6 +6,7 @@ import math
 from planner.files.schema import at_least
 from planner.rules.base import Bars, Param, RuleKind, Why, register
 from planner.rules.context import vetoed
+from planner.rules.force import fraction
 
 
 def _share_check(v):
@@ -49,8 +50,16 @@ register(RuleKind(
 
 
 # --- troops_required -----------------------------------------------------------------------
+def terms_text(context, key) -> str:
+    """How a sector's troop requirement comes about, e.g. ``Chapter VI: 3 per 1,000
+    residents, 0 per km², at least 150`` (``, zone:C`` when an override set it)."""
+    terms = context.table.terms(*key, context.mandate)
+    by = f" for {', '.join(terms.overrides)}" if terms.overrides else ""
+    return (f"{context.mandate.label}{by}: {terms.troops_per_1000:g} per 1,000 residents, "
+            f"{terms.troops_per_km2:g} per km², at least {terms.troops_min:,}")
+
+
 def check_troops(rule, sit):
-    mandate = sit.mandate
     for key in sit.keys:
         need = sit.requirements[key].troops
         have = sit.assignment(key).total
@@ -58,8 +67,7 @@ def check_troops(rule, sit):
             yield rule.violation(
                 phase=key[0], sector=key[1], measured=have, limit=need,
                 message=f"{_where(key)} has {have:,} troops; it needs {need:,} "
-                        f"({mandate.label}: {mandate.troops_per_1000:g} per 1,000 residents, "
-                        f"{mandate.troops_per_km2:g} per km², at least {mandate.troops_min:,})")
+                        f"({terms_text(sit, key)})")
 
 
 def encode_troops(rule, m):
@@ -83,9 +91,11 @@ def covering(context, task):
 
 def check_tasks(rule, sit):
     share = rule.params["min_share"]
+    exact = fraction(share)
     for key in sit.keys:
         a = sit.assignment(key)
-        strong = [n for n, t in a.troops.items() if a.total and t >= share * a.total]
+        strong = [n for n, t in a.troops.items()
+                  if a.total and t * exact.denominator >= exact.numerator * a.total]
         capable = [n for n in {a.lead, *strong} if n in sit.contingents]
         for task in sorted(sit.requirements[key].tasks):
             if any(task in sit.contingents[n].tasks for n in capable):
@@ -98,7 +108,7 @@ def check_tasks(rule, sit):
 
 
 def encode_tasks(rule, m):
-    permille = round(rule.params["min_share"] * 1000)
+    share = fraction(rule.params["min_share"])
     for p, s in m.keys:
         tasks = m.requirements[p, s].tasks
         if not tasks:
@@ -108,8 +118,8 @@ def encode_tasks(rule, m):
             if not tasks & m.contingents[n].tasks:
                 continue  # its share could not cover any task here
             strong[n] = m.cp.NewBoolVar(f"strong_{p}_{s}_{n}")
-            m.cp.Add(1000 * m.units[p, s, n] >= permille * m.total_units(p, s)).OnlyEnforceIf(
-                strong[n])
+            m.cp.Add(share.denominator * m.troops(p, s, n)
+                     >= share.numerator * m.total(p, s)).OnlyEnforceIf(strong[n])
             m.cp.AddImplication(strong[n], m.present[p, s, n])
         for task in sorted(tasks):
             able = [n for n in covering(m, task) if n in strong]
@@ -159,12 +169,8 @@ def deployment_kind(name: str, doc: str, who, *, per_sector: bool = False):
     return define
 
 
-def _mandate_name(context) -> str:
-    return context.mandate.label.split(":")[0]
-
-
 @deployment_kind("mandate_accepted", "Only contingents that accept the mandate deploy.",
-                 lambda context, phase: f"accept {_mandate_name(context)}")
+                 lambda context, phase: f"accept {context.mandate.label}")
 def _mandate_reason(rule, context, key, n):
     c = context.contingents.get(n)
     if c is None or context.mandate.key in c.mandates:
@@ -174,24 +180,38 @@ def _mandate_reason(rule, context, key, n):
                                               f"(accepts: {accepted})")
 
 
-@deployment_kind("phase_available", "A contingent deploys only from the phase it is available.",
+def serving(c) -> str:
+    """The phases a contingent serves in, in words."""
+    if c.available_until is None:
+        return f"from phase {c.available_from}"
+    if c.available_until == c.available_from:
+        return f"in phase {c.available_from} only"
+    return f"from phase {c.available_from} to phase {c.available_until}"
+
+
+@deployment_kind("phase_available", "A contingent deploys only in the phases it is available "
+                 "(from available_from, until available_until).",
                  lambda context, phase: f"are available in phase {phase}")
 def _phase_reason(rule, context, key, n):
     c = context.contingents.get(n)
-    if c is None or c.available_from <= key[0]:
+    if c is None or c.serves_in(key[0]):
         return None
-    return Why(key[0], c.available_from, f"is available only from phase {c.available_from}")
+    limit = c.available_from if key[0] < c.available_from else c.available_until
+    return Why(key[0], limit, f"is available only {serving(c)}")
 
 
-@deployment_kind("veto", "A stakeholder's veto bars a nation everywhere or in listed sectors.",
+@deployment_kind("veto", "A stakeholder's veto bars a nation everywhere or in listed sectors, "
+                 "in every phase or in listed phases.",
                  lambda context, phase: "are free of vetoes there", per_sector=True)
 def _veto_reason(rule, context, key, n):
-    found = vetoed(context.vetoes, n, key[1])
+    found = vetoed(context.vetoes, n, key[1], key[0])
     if not found:
         return None
     v = found[0]
     note = f" ({v.note})" if v.note else ""
-    return Why(n, f"not {n}", f"vetoed by {v.by}{note} [{v.id}]")
+    when = "" if v.phases is None else \
+        f" in phase{'s' * (len(v.phases) > 1)} {', '.join(map(str, v.phases))}"
+    return Why(n, f"not {n}", f"vetoed by {v.by}{when}{note} [{v.id}]")
 
 
 # --- lead_restriction ----------------------------------------------------------------------
@@ -221,8 +241,8 @@ def encode_lead_restriction(rule, m):
 
 register(RuleKind(
     "lead_restriction", "Only listed nations may lead sectors with a given attribute.",
-    {"attribute": Param("str", doc="a sector tag: contact_line, crossing, urban, coastal or "
-                                   "border:<neighbour>"),
+    {"attribute": Param("str", doc="a sector tag: all, contact_line, crossing, urban, coastal, "
+                                   "border:<neighbour>, coast:<name> or zone:<name>"),
      "nations": Param("str_list", doc="contingent codes allowed to lead")},
     check_lead_restriction, encode_lead_restriction,
     bars=Bars(_lead_reason, lambda context, phase: "may lead there", lead_only=True,
@@ -250,7 +270,7 @@ def encode_pinned(rule, m):
         for n in m.nations:
             m.enforce(rule, m.lead[p, s, n] == int(n == pin.lead), p)
             if pin.troops is not None:
-                m.enforce(rule, m.units[p, s, n] == pin.troops.get(n, 0) // m.unit, p)
+                m.enforce(rule, m.units[p, s, n] == pin.troops.get(n, 0) // m.unit_of(n), p)
 
 
 register(RuleKind("pinned", "Choices a planner locked are kept.", {},
@@ -279,7 +299,7 @@ def encode_balance(rule, m):
         if rule.hard:
             m.enforce(rule, m.total(p, s) <= limit, p)
         else:
-            excess = m.cp.NewIntVar(0, m.max_units, f"excess_{p}_{s}")
+            excess = m.cp.NewIntVar(0, -(-m.max_troops // m.unit), f"excess_{p}_{s}")
             m.cp.Add(m.unit * excess >= m.total(p, s) - limit)
             m.penalize(rule, excess)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from planner.domain.plan import Plan
 from planner.domain.sectors import Requirement, SectorTable
+from planner.rules.context import units_of
 
 if TYPE_CHECKING:
     from planner.domain.scenario import Mandate
@@ -42,3 +43,6 @@ class Situation:
 
     def assignment(self, key):
         return self.plan.get(*key)
+
+    def unit_of(self, code: str) -> int:
+        return units_of(self, code)

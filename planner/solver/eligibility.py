@@ -59,12 +59,12 @@ class Eligibility:
                                             for r, why in self._anywhere)]
         return self._in_phase[p]
 
-    def share_cap(self, total: int, unit: int) -> int:
+    def share_cap(self, total: int) -> int:
         """Most troops one contingent may deploy in a phase of ``total`` troops under the
-        hard share caps (in whole units; no cap without such a rule)."""
+        hard share caps (no cap without such a rule)."""
         if not self.shares:
             return total + sum(c.troops for c in self.force)
-        return int(min(self.shares) * total) // unit * unit
+        return int(min(self.shares) * total)
 
     def contingent(self, code):
         """The contingent with ``code`` in play, or None."""

@@ -47,13 +47,30 @@ def explain(model: Model, limits: Limits = Limits()) -> Explanation:
     phases = sorted({model.guard_rules[n][1] for n in core if model.guard_rules[n][1]})
     sentences = [_describe(model.guard_rules[n]) for n in core]
     codes = list(model.contingents)
-    held = sum(c.troops for c in model.contingents.values())
     for p in phases:
-        need = sum(r.troops for (q, _), r in model.requirements.items() if q == p)
-        sentences.append(f"Phase {p} needs {need:,} troops under {model.mandate.label}; the "
-                         f"contingents in play hold {held:,}.")
+        sentences.append(_force_sentence(model, p))
         sentences += task_quantities(p, model.requirements, model.contingents, codes)
     return Explanation((Reason(tuple(core), tuple(sentences)),), solved=True)
+
+
+def _force_sentence(model: Model, p: int) -> str:
+    """Phase ``p``'s need against the troops in play, and the part of them that may deploy
+    in that phase at all (the hard rules that bar whole contingents, in whole units)."""
+    need = sum(r.troops for (q, _), r in model.requirements.items() if q == p)
+    held = sum(c.troops for c in model.contingents.values())
+    text = (f"Phase {p} needs {need:,} troops under {model.mandate.label}; the contingents "
+            f"in play hold {held:,}")
+    everywhere = [r for r in model.rules if r.hard and r.definition.bars is not None
+                  and not r.definition.bars.per_sector and not r.definition.bars.lead_only]
+    key = next(k for k in model.keys if k[0] == p)
+    usable = [n for n in model.nations if not any(r.bars(model, key, n) for r in everywhere)]
+    troops = sum(model.contingents[n].troops // model.unit_of(n) * model.unit_of(n)
+                 for n in usable)
+    if troops == held:
+        return text + "."
+    who = " and ".join(r.definition.bars.who(model, p) for r in everywhere)
+    return text + (f", {troops:,} of them in whole units of contingents that {who}" if who
+                   else f", {troops:,} of them in whole units") + "."
 
 
 def _assuming(model: Model, names, limits: Limits) -> tuple[cp_model.CpSolver, int]:

@@ -1,7 +1,8 @@
 """Obvious impossibilities, found before any solve, with the numbers behind them.
 
 Each function reads a :class:`planner.solver.problem.PlanProblem`: its bound hard rules say
-who may be where (``Rule.bars``), the same rules the optimizer encodes.
+who may be where (``Rule.bars``), the same rules the optimizer encodes. Sets of those rules
+are tried smallest first, so each reason names a minimal set of rules.
 """
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_flow
 
+from planner.domain.words import plural
+
+SHOWN = 6  # sectors named in a sentence before "and N more"
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -21,28 +26,14 @@ class Reason:
     sentences: tuple[str, ...]
 
 
+def _shown(items) -> str:
+    items = list(items)
+    more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
+    return ", ".join(items[:SHOWN]) + more
+
+
 def _fmt_force(contingents, codes):
     return ", ".join(f"{c} {contingents[c].troops:,}" for c in codes) or "none"
-
-
-def missing_tasks(problem) -> list[Reason]:
-    """Required tasks that no contingent in the force accepts at all."""
-    tasks_rule = next((r for r in problem.rules if r.kind == "tasks_required" and r.hard), None)
-    if tasks_rule is None:
-        return []
-    contingents, requirements = problem.contingents, problem.requirements
-    accepted = set().union(*(c.tasks for c in contingents.values())) if contingents else set()
-    out = []
-    for task in sorted({t for req in requirements.values() for t in req.tasks} - accepted):
-        where = [k for k, req in requirements.items() if task in req.tasks]
-        phases = sorted({p for p, _ in where})
-        sectors = sorted({s for _, s in where})
-        shown = ", ".join(sectors[:6]) + (f" and {len(sectors) - 6} more" if len(sectors) > 6 else "")
-        out.append(Reason((tasks_rule.id,), (
-            f"No contingent in the force accepts {task}, which {len(sectors)} sector"
-            f"{'s' * (len(sectors) != 1)} need{'s' * (len(sectors) == 1)} in phase"
-            f"{'s' * (len(phases) != 1)} {', '.join(map(str, phases))} ({shown}).",)))
-    return out
 
 
 def _filters(problem):
@@ -53,34 +44,127 @@ def _filters(problem):
             if r.hard and r.definition.bars is not None and not r.definition.bars.lead_only]
 
 
-def _units_needed(troops, unit):
-    return -(-troops // unit)
+def _subsets(filters):
+    """Every subset of ``filters``, smallest first (so the first that fails is minimal)."""
+    for size in range(len(filters) + 1):
+        yield from combinations(filters, size)
 
 
-def _max_flow(contingents, sectors, needs, allowed, unit) -> int:
-    """Troop units that can reach the sectors: contingents -> allowed sectors -> needs."""
-    codes = list(contingents)
-    n_c, n_s = len(codes), len(sectors)
+def _allowed(used, p):
+    return lambda c, s: all(ok(c, p, s) for _, ok in used)
+
+
+# --- tasks ---------------------------------------------------------------------------------
+def missing_tasks(problem) -> list[Reason]:
+    """Required tasks no contingent can bring: none in the force accepts them, or those that
+    do may not deploy where they are needed (vetoes, mandate, availability)."""
+    tasks_rule = next((r for r in problem.rules if r.kind == "tasks_required" and r.hard), None)
+    if tasks_rule is None:
+        return []
+    requirements, force = problem.requirements, list(problem.contingents.values())
+    filters = _filters(problem)
+    found = []
+    for task in sorted({t for req in requirements.values() for t in req.tasks}):
+        where = [k for k, req in requirements.items() if task in req.tasks]
+        takers = [c for c in force if task in c.tasks]
+        for used in _subsets(filters):
+            stranded = [(p, s) for p, s in where
+                        if not any(_allowed(used, p)(c, s) for c in takers)]
+            if stranded:
+                found.append(_task_reason(problem, tasks_rule, task, used, stranded, takers))
+                break
+    # a set holding another reason's set is not minimal: that other reason says it already
+    return [r for r in found if not any(set(o.rules) < set(r.rules) for o in found)]
+
+
+def _task_reason(problem, tasks_rule, task, used, stranded, takers) -> Reason:
+    phases = sorted({p for p, _ in stranded})
+    sectors = sorted({s for _, s in stranded})
+    count = plural(len(sectors), "sector")
+    in_phases = f"phase{'s' * (len(phases) != 1)} {', '.join(map(str, phases))}"
+    if not used:
+        return Reason((tasks_rule.id,), (
+            f"No contingent in the force accepts {task}, which {count} "
+            f"need{'s' * (len(sectors) == 1)} in {in_phases} ({_shown(sectors)}).",))
+    p, s = stranded[0]
+    barred = []
+    for c in takers:
+        why = next((r.bars(problem, (p, s), c.code) for r, _ in used
+                    if r.bars(problem, (p, s), c.code) is not None), None)
+        barred.append(f"{c.code} {why.text}" if why else c.code)
+    return Reason((tasks_rule.id,) + tuple(r.id for r, _ in used), (
+        f"{task.capitalize()} is needed in {count} in {in_phases} ({_shown(sectors)}), but "
+        f"no contingent that accepts it may deploy there (in {s}, phase {p}: "
+        f"{'; '.join(barred)}).",))
+
+
+# --- troops --------------------------------------------------------------------------------
+def _max_flow(supply, needs, edges) -> int:
+    """Flow from contingents (``supply``) through allowed (contingent, sector) ``edges`` to
+    sectors (``needs``): how much of the needs can be met."""
+    n_c, n_s = len(supply), len(needs)
     source, sink = 0, 1 + n_c + n_s
     rows, cols, caps = [], [], []
-    for i, code in enumerate(codes):
-        rows.append(source), cols.append(1 + i), caps.append(contingents[code].troops // unit)
-        for j, s in enumerate(sectors):
-            if allowed(contingents[code], s):
-                rows.append(1 + i), cols.append(1 + n_c + j), caps.append(needs[j])
-    for j in range(n_s):
-        rows.append(1 + n_c + j), cols.append(sink), caps.append(needs[j])
-    graph = sp.csr_matrix((np.asarray(caps, dtype=np.int32), (rows, cols)),
+    for i, amount in enumerate(supply):
+        rows.append(source), cols.append(1 + i), caps.append(amount)
+    for i, j in edges:
+        rows.append(1 + i), cols.append(1 + n_c + j), caps.append(needs[j])
+    for j, need in enumerate(needs):
+        rows.append(1 + n_c + j), cols.append(sink), caps.append(need)
+    graph = sp.csr_matrix((np.asarray(caps, dtype=np.int64).astype(np.int32), (rows, cols)),
                           shape=(sink + 1, sink + 1))
     return int(maximum_flow(graph, source, sink).flow_value)
+
+
+@dataclass(frozen=True)
+class _Phase:
+    """One phase's transportation problem: contingents, sectors, needs, troop units."""
+
+    problem: object
+    p: int
+    keys: list
+
+    @property
+    def sectors(self):
+        return [s for _, s in self.keys]
+
+    @property
+    def needs(self) -> list[int]:
+        return [self.problem.requirements[k].troops for k in self.keys]
+
+    def common_unit(self) -> int | None:
+        units = {self.problem.unit_of(n) for n in self.problem.contingents}
+        return units.pop() if len(units) == 1 else None
+
+    def met(self, allowed, *, in_units: bool = True) -> bool:
+        """Whether every need can be met by contingents reaching only ``allowed`` sectors.
+
+        ``in_units``: troops move in whole units. With one unit for all it is exact (needs
+        round up to units, contingents down); with units of several sizes it is the relaxation
+        in troops (contingents rounded down to their whole units), which is necessary, so a
+        failure is still a proof. Without ``in_units`` troops move one by one.
+        """
+        contingents = list(self.problem.contingents.values())
+        unit = self.common_unit() if in_units else 1
+        if unit is not None:
+            supply = [c.troops // unit for c in contingents]
+            needs = [-(-n // unit) for n in self.needs]
+        else:
+            supply = [c.troops // self.problem.unit_of(c.code) * self.problem.unit_of(c.code)
+                      for c in contingents]
+            needs = self.needs
+        edges = [(i, j) for i, c in enumerate(contingents) for j, s in enumerate(self.sectors)
+                 if allowed(c, s)]
+        return _max_flow(supply, needs, edges) >= sum(needs)
 
 
 def troop_shortfall(problem) -> list[Reason]:
     """Phases where no assignment of whole troop units meets every requirement.
 
     Exact for troops_required with capacity and the rules that keep contingents out of
-    sectors (mandate, availability, vetoes): a transportation problem solved as a max flow.
-    Filter sets are tried smallest first, so the reported rule set is minimal.
+    sectors (mandate, availability, vetoes) when every contingent has the same troop unit: a
+    transportation problem solved as a max flow (with several unit sizes, its relaxation in
+    troops). Rule sets are tried smallest first, so the reported set is minimal.
     """
     kinds = {r.kind: r for r in problem.rules if r.hard}
     if "troops_required" not in kinds:
@@ -88,57 +172,116 @@ def troop_shortfall(problem) -> list[Reason]:
     filters = _filters(problem)
     out = []
     for p in problem.phases:
-        keys = [(q, s) for (q, s) in problem.requirements if q == p]
-        sectors = [s for _, s in keys]
-        needs = [_units_needed(problem.requirements[k].troops, problem.unit) for k in keys]
-        found = _first_failing(filters, problem.contingents, p, sectors, needs, problem.unit,
-                               with_capacity="capacity" in kinds)
+        phase = _Phase(problem, p, [k for k in problem.requirements if k[0] == p])
+        found = _first_failing(filters, phase, with_capacity="capacity" in kinds)
         if found:
-            used, empty, codes = found
-            out.append(_shortfall_reason(kinds, used, empty, codes, problem, p, keys))
+            out.append(_shortfall_reason(kinds, *found, phase))
     return out
 
 
-def _first_failing(filters, contingents, p, sectors, needs, unit, with_capacity):
+def _first_failing(filters, phase: _Phase, with_capacity):
+    """``(used, empty sectors, codes)`` of the smallest rule set that fails, or None."""
+    contingents = phase.problem.contingents
     for size in range(len(filters) + 1):
         for used in combinations(filters, size):
-            allowed = lambda c, s, used=used: all(ok(c, p, s) for _, ok in used)
-            empty = [s for s, need in zip(sectors, needs)
+            allowed = _allowed(used, phase.p)
+            empty = [s for s, need in zip(phase.sectors, phase.needs)
                      if need > 0 and not any(allowed(c, s) for c in contingents.values())]
             if empty:
                 return used, empty, []
         for used in combinations(filters, size) if with_capacity else ():
-            allowed = lambda c, s, used=used: all(ok(c, p, s) for _, ok in used)
-            if _max_flow(contingents, sectors, needs, allowed, unit) < sum(needs):
-                codes = [n for n, c in contingents.items() if any(allowed(c, s) for s in sectors)]
+            allowed = _allowed(used, phase.p)
+            if not phase.met(allowed):
+                codes = [n for n, c in contingents.items()
+                         if any(allowed(c, s) for s in phase.sectors)]
                 return used, [], codes
     return None
 
 
-def _shortfall_reason(kinds, used, empty, codes, problem, p, keys):
+def _shortfall_reason(kinds, used, empty, codes, phase: _Phase) -> Reason:
+    problem, p = phase.problem, phase.p
     bars = [r.definition.bars for r, _ in used]
-    contingents, requirements = problem.contingents, problem.requirements
-    name = problem.mandate.label.split(":")[0]
     ids = (kinds["troops_required"].id,) + (() if empty else (kinds["capacity"].id,)) + \
         tuple(r.id for r, _ in used)
+    rules = tuple(f"{i}@{p}" for i in ids)
     if empty:
         said = " and ".join(b.who(problem, p) for b in bars) or "exist"
-        shown = ", ".join(empty[:6]) + (f" and {len(empty) - 6} more" if len(empty) > 6 else "")
-        return Reason(tuple(f"{i}@{p}" for i in ids), (
-            f"In phase {p}, no contingent that may deploy can reach {shown}: troops are needed "
-            f"there, but no contingent in the force would {said}.",))
-    need = sum(requirements[k].troops for k in keys)
-    offered = sum(contingents[n].troops for n in codes)
+        return Reason(rules, (
+            f"In phase {p}, no contingent that may deploy can reach {_shown(empty)}: troops "
+            f"are needed there, but no contingent in the force would {said}.",))
+    return Reason(rules, tuple(_troop_sentences(problem, p, bars, codes, phase, used)))
+
+
+def _troop_sentences(problem, p, bars, codes, phase: _Phase, used) -> list[str]:
+    contingents, label = problem.contingents, problem.mandate.label
+    need = sum(phase.needs)
+    deployable = {n: contingents[n].troops // problem.unit_of(n) * problem.unit_of(n)
+                  for n in codes}
+    offered = sum(deployable.values())
     qualifier = [b.who(problem, p) for b in bars if not b.per_sector]
     what = " that " + " and ".join(qualifier) if qualifier else ""
-    where = any(b.per_sector for b in bars)  # the vetoes: they bar some sectors only
-    veto = " once the vetoes apply" if where else ""
-    gap = f"short by {need - offered:,}" if offered < need else \
-        "enough in total, but not where the vetoes let them go"
-    sentences = [f"{name} needs {need:,} troops in phase {p}; the coalition offers "
-                 f"{offered:,}{what}{veto} ({_fmt_force(contingents, codes)}): {gap}."]
-    sentences += task_quantities(p, requirements, contingents, codes)
-    return Reason(tuple(f"{i}@{p}" for i in ids), tuple(sentences))
+    per_sector = any(b.per_sector for b in bars)  # the vetoes: they bar some sectors only
+    veto = " once the vetoes apply" if per_sector else ""
+    raw = sum(contingents[n].troops for n in codes)
+    first = (f"{label} needs {need:,} troops in phase {p}; the coalition offers {raw:,}"
+             f"{what}{veto} ({_fmt_force(contingents, codes)})")
+    sentences = []
+    rounding = not phase.met(_allowed(used, p), in_units=True) and \
+        phase.met(_allowed(used, p), in_units=False)
+    if offered < need:
+        whole = f", {offered:,} of them in whole units" if offered < raw else ""
+        sentences.append(f"{first}{whole}: short by {need - offered:,}.")
+    elif rounding:
+        sentences.append(f"{first}: enough troops, but not in whole units.")
+    elif per_sector:
+        sentences.append(f"{first}: enough in total, but not where the vetoes let them go.")
+    else:
+        sentences.append(f"{first}: enough in total, but not where the rules let them go.")
+    sentences += _unit_sentences(problem, p, codes, phase, rounding)
+    sentences += _usable_force(problem, p, codes, bars)
+    sentences += task_quantities(p, problem.requirements, contingents, codes)
+    return sentences
+
+
+def _unit_sentences(problem, p, codes, phase: _Phase, rounding: bool) -> list[str]:
+    """What whole troop units cost in phase ``p``: contingents smaller than their unit,
+    contingents whose last part of a unit stays home, and needs rounded up to units."""
+    contingents, out = problem.contingents, []
+    never = [n for n in codes if 0 < contingents[n].troops < problem.unit_of(n)]
+    if never:
+        shown = ", ".join(f"{n} ({contingents[n].troops:,} troops, unit "
+                          f"{problem.unit_of(n):,})" for n in never)
+        out.append(f"Troops deploy in whole units: {plural(len(never), 'contingent')} "
+                   f"smaller than {'its' if len(never) == 1 else 'their'} unit can never "
+                   f"deploy: {shown}.")
+    unit = phase.common_unit()
+    if rounding and unit is not None:
+        rounded = sum(-(-n // unit) * unit for n in phase.needs)
+        if rounded > sum(phase.needs):
+            out.append(f"In units of {unit:,}, the {plural(len(phase.needs), 'sector')} of "
+                       f"phase {p} take {rounded:,} troops, not {sum(phase.needs):,}: each "
+                       "sector's need rounds up to whole units.")
+    elif rounding:
+        out.append(f"Each sector's need rounds up to whole units of the contingents that fill "
+                   f"it; counted troop by troop, phase {p}'s needs could be met.")
+    return out
+
+
+def _usable_force(problem, p, codes, bars) -> list[str]:
+    """When the rules named do not include every rule that keeps contingents out of the whole
+    phase (mandate, availability), the part of the force those rules let deploy."""
+    everywhere = [r for r, _ in _filters(problem) if not r.definition.bars.per_sector
+                  and r.definition.bars not in bars]
+    if not everywhere:
+        return []
+    key = (p, next(s for q, s in problem.requirements if q == p))
+    usable = [n for n in codes if not any(r.bars(problem, key, n) for r in everywhere)]
+    if usable == codes:
+        return []
+    who = " and ".join(r.definition.bars.who(problem, p) for r in everywhere)
+    troops = sum(problem.contingents[n].troops for n in usable)
+    return [f"Of these, only {troops:,} troops ({_fmt_force(problem.contingents, usable)}) "
+            f"belong to contingents that {who}; the others may not deploy in phase {p}."]
 
 
 def task_quantities(p, requirements, contingents, codes) -> list[str]:

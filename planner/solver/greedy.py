@@ -2,7 +2,7 @@
 
 Only the optimizer's baseline in ``bench/solve.py``. It keeps the hard rules that say who
 may be where (:class:`planner.solver.eligibility.Eligibility`) and fills each sector's
-requirement in whole troop units from the contingents that accept most of its tasks; other
+requirement in whole troop units (each contingent's own) from the contingents that accept most of its tasks; other
 rules may break.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ def greedy(scenario, mandate: str | None = None, table: SectorTable | None = Non
         left = {c.code: c.troops for c in eligibility.force}
         for s in sorted(problem.table.open_in(p), key=lambda s: -req[p, s].troops):
             ranked = eligibility.ranked(p, s, req[p, s], left)
-            troops = fill_troops(req[p, s].troops, ranked, left, problem.unit)
+            troops = fill_troops(req[p, s].troops, ranked, left, problem.unit_of)
             lead = next(iter(troops), ranked[0] if ranked else None)
             rows.append(Assignment(p, s, lead, troops))
     return Plan.from_assignments(rows)

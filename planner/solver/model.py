@@ -1,7 +1,9 @@
 """The CP-SAT model every rule kind encodes itself into.
 
 Variables, for each open (phase, sector) and each contingent in play: ``lead`` (bool),
-``units`` (troops in units of the scenario's ``troop_unit``) and ``present`` (units > 0).
+``units`` (troops in whole units of that contingent's own unit, :meth:`Model.unit_of`) and
+``present`` (units > 0). Expressions rules read (:meth:`Model.total`,
+:meth:`Model.phase_troops`, :meth:`Model.phase_total`) are in troops.
 Each hard rule's conditions are guarded by an assumption literal per rule and phase: held
 true while solving (presolve folds them away) and set free to explain infeasibility, when
 CP-SAT names a minimal set of them; one model serves both. Soft rules pay their weight for
@@ -12,6 +14,8 @@ from __future__ import annotations
 from functools import cached_property
 
 from ortools.sat.python import cp_model
+
+from planner.rules.context import units_of
 
 SOFT_SCALE = 10  # soft weights are kept to one decimal place
 
@@ -37,6 +41,7 @@ class Model:
         self.pins = dict(problem.pins)
         self.context = problem.context
         self.requirements = problem.requirements
+        self.rules = tuple(problem.rules)  # bound: what explanations read
         self.guards: dict[str, cp_model.IntVar] = {}
         self.guard_rules: dict[str, tuple] = {}
         self.soft_terms: list = []      # (scaled weight, expression)
@@ -45,23 +50,29 @@ class Model:
         self.hinters: list = []         # plan -> [(auxiliary variable, value)], see hint()
         self._build_variables()
 
+    def unit_of(self, code: str) -> int:
+        """Troops in one unit of contingent ``code``."""
+        return units_of(self, code)
+
     @cached_property
     def _need_bound(self) -> int:
-        """Units no sector ever needs more of from one nation: the largest phase's whole
+        """Troops no sector ever needs more of from one nation: the largest phase's whole
         requirement, or the largest pin. Domains must not encode capacity (a rule)."""
         per_phase = {}
         for (p, _), req in self.requirements.items():
-            per_phase[p] = per_phase.get(p, 0) + -(-req.troops // self.unit)
-        pinned = [t // self.unit for pin in self.pins.values() for t in (pin.troops or {}).values()]
+            per_phase[p] = per_phase.get(p, 0) + req.troops
+        pinned = [t for pin in self.pins.values() for t in (pin.troops or {}).values()]
         return max([1, *per_phase.values(), *pinned])
 
     def unit_bound(self, n) -> int:
         """Upper bound of one nation's units in one sector."""
-        return max(self.contingents[n].troops // self.unit, self._need_bound)
+        unit = self.unit_of(n)
+        return max(self.contingents[n].troops // unit, -(-self._need_bound // unit))
 
-    @property
-    def max_units(self) -> int:
-        return max((self.unit_bound(n) for n in self.nations), default=0)
+    @cached_property
+    def max_troops(self) -> int:
+        """Upper bound of the troops in one sector."""
+        return sum(self.unit_bound(n) * self.unit_of(n) for n in self.nations)
 
     def _build_variables(self):
         self.lead, self.units, self.present = {}, {}, {}
@@ -88,14 +99,14 @@ class Model:
             self._cache[key] = v
         return self._cache[key]
 
-    def total_units(self, p, s):
-        """Troop units in a sector."""
-        return self._defined(("total", p, s), 0, sum(self.unit_bound(n) for n in self.nations),
-                             sum(self.units[p, s, n] for n in self.nations), f"total|{p}|{s}")
+    def troops(self, p, s, n):
+        """Troops of one nation in a sector (an expression)."""
+        return self.unit_of(n) * self.units[p, s, n]
 
     def total(self, p, s):
-        """Troops in a sector (an expression in troops, not units)."""
-        return self.unit * self.total_units(p, s)
+        """Troops in a sector."""
+        return self._defined(("total", p, s), 0, self.max_troops,
+                             sum(self.troops(p, s, n) for n in self.nations), f"total|{p}|{s}")
 
     def phase_units(self, p, n):
         """Troop units of one nation over a phase."""
@@ -103,11 +114,15 @@ class Model:
         return self._defined(("phase", p, n), 0, self.unit_bound(n) * len(open_),
                              sum(self.units[p, s, n] for s in open_), f"phase|{p}|{n}")
 
+    def phase_troops(self, p, n):
+        """Troops of one nation over a phase (an expression)."""
+        return self.unit_of(n) * self.phase_units(p, n)
+
     def phase_total(self, p):
-        """Troop units of the whole force in a phase."""
-        hi = sum(self.unit_bound(n) for n in self.nations) * len(self.open_in(p))
+        """Troops of the whole force in a phase."""
+        hi = self.max_troops * len(self.open_in(p))
         return self._defined(("phase_total", p), 0, hi,
-                             sum(self.phase_units(p, n) for n in self.nations), f"force|{p}")
+                             sum(self.phase_troops(p, n) for n in self.nations), f"force|{p}")
 
     def deployed(self, p, s, n):
         """A bool that is true when ``n`` leads or has troops in the sector."""
@@ -198,7 +213,7 @@ class Model:
         for p, s in self.keys:
             a = plan.get(p, s)
             for n in self.nations:
-                units = min(a.troops.get(n, 0) // self.unit, self.unit_bound(n))
+                units = min(a.troops.get(n, 0) // self.unit_of(n), self.unit_bound(n))
                 self.cp.AddHint(self.lead[p, s, n], int(a.lead == n))
                 self.cp.AddHint(self.units[p, s, n], units)
                 self.cp.AddHint(self.present[p, s, n], int(units > 0))

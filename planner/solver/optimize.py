@@ -13,7 +13,7 @@ from typing import Callable
 
 from planner.domain.plan import Assignment, Plan
 from planner.domain.sectors import SectorTable
-from planner.rules.check import Report
+from planner.rules.check import Report, plan_figures
 from planner.solver.explain import Explanation, explain
 from planner.solver.model import Model
 from planner.solver.problem import PlanProblem
@@ -24,6 +24,10 @@ Progress = Callable[[float, float, float], None]  # (seconds, objective, bound)
 
 @dataclass(frozen=True)
 class SolveResult:
+    """What a solve found. ``objective`` and ``bound`` are the solver's own (its first tier);
+    ``penalties`` are the plan's figures as the checker measures them
+    (:func:`planner.rules.check.plan_figures`), the figures ``planner solve`` prints."""
+
     status: str
     plan: Plan | None
     objective: float | None = None
@@ -107,8 +111,11 @@ def solve_problem(problem: PlanProblem, limits: Limits = Limits(), *,
     seconds = time.perf_counter() - start
     if staged.plan_solver is not None:
         plan = _extract(model, staged.plan_solver, problem)
+        report = problem.report(plan)
+        figures = plan_figures(report, plan, reference=problem.reference,
+                               unit_of=problem.unit_of, best_effort=problem.best_effort)
         return SolveResult(staged.status, plan, staged.objective, staged.bound, seconds,
-                           report=problem.report(plan), penalties=staged.values)
+                           report=report, penalties=figures)
     if staged.status == "INFEASIBLE" and not problem.best_effort:
         explanation = explain(model, limits)
         return SolveResult("INFEASIBLE", None, seconds=time.perf_counter() - start,
@@ -121,7 +128,8 @@ def _extract(model: Model, solver, problem: PlanProblem) -> Plan:
     rows = []
     for p, s in model.keys:
         lead = next((n for n in model.nations if solver.Value(model.lead[p, s, n])), None)
-        troops = {n: solver.Value(model.units[p, s, n]) * model.unit for n in model.nations}
+        troops = {n: solver.Value(model.units[p, s, n]) * model.unit_of(n)
+                  for n in model.nations}
         rows.append(Assignment(p, s, lead, troops))
     if problem.reference is not None:
         rows += [a for a in problem.reference if a.phase not in model.phases]

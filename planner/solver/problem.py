@@ -19,6 +19,7 @@ from planner.domain.scenario import Contingent, Mandate, Veto
 from planner.domain.sectors import Requirement, SectorTable, sector_table
 from planner.rules import Rule, Situation, bind_all
 from planner.rules.check import Report, evaluate
+from planner.rules.context import units_of
 from planner.solver.eligibility import Eligibility
 from planner.solver.feasibility import obvious_impossibilities
 from planner.solver.model import Model
@@ -41,7 +42,8 @@ class PlanProblem:
     vetoes
         The vetoes in force.
     unit
-        The troop unit: troops move in whole multiples of it.
+        The scenario's troop unit; each contingent's troops move in whole multiples of its
+        own (:meth:`unit_of`).
     rules
         Bound rules (a ``pinned`` rule is added when there are pins).
     phases
@@ -76,17 +78,23 @@ class PlanProblem:
         Raises
         ------
         InputError
-            Pins off the troop unit, or rules with unknown kinds or bad parameters.
+            Pins off their contingent's troop unit, or rules with unknown kinds or bad
+        parameters.
         """
         mandate = scenario.mandate_key(mandate)
         table = table or sector_table(scenario)
         pins = {**(reference.pins if reference is not None else {}), **(pins or {})}
-        _check_pins(pins, scenario.troop_unit)
         force = contingents if contingents is not None else scenario.contingents
-        return cls(table, scenario.mandates[mandate], {c.code: c for c in force},
+        made = cls(table, scenario.mandates[mandate], {c.code: c for c in force},
                    tuple(scenario.vetoes if vetoes is None else vetoes), scenario.troop_unit,
                    tuple(_bound_rules(rules if rules is not None else scenario.rules, pins)),
                    tuple(phases or table.phases), pins, reference, best_effort)
+        _check_pins(pins, made.unit_of)
+        return made
+
+    def unit_of(self, code: str) -> int:
+        """Troops in one unit of contingent ``code``."""
+        return units_of(self, code)
 
     # --- what rules read (RuleContext) -------------------------------------------------------
     @cached_property
@@ -142,9 +150,10 @@ def _bound_rules(rules, pins) -> list[Rule]:
     return bind_all(rules)
 
 
-def _check_pins(pins, unit):
-    bad = [problem("<pins>", f"pinned troops {t} are not a multiple of the troop unit {unit}",
-                   feature=f"{s} (phase {p})", field=f"troops_{n}", value=t)
-           for (p, s), pin in pins.items() for n, t in (pin.troops or {}).items() if t % unit]
+def _check_pins(pins, unit_of):
+    bad = [problem("<pins>", f"pinned troops {t} are not a multiple of {n}'s troop unit "
+                   f"{unit_of(n)}", feature=f"{s} (phase {p})", field=f"troops_{n}", value=t)
+           for (p, s), pin in pins.items() for n, t in (pin.troops or {}).items()
+           if t % unit_of(n)]
     if bad:
         raise InputError(bad)

@@ -84,14 +84,14 @@ class _SolutionCallback(cp_model.CpSolverSolutionCallback):
 def tiers(model: Model, reference) -> list[tuple[str, object, int]]:
     """The objective's tiers in priority order: (name, expression, share of the time)."""
     out = []
-    if model.best_effort:
+    if model.best_effort:  # shortfalls are in troops already
         out += [("hard conditions broken", sum(model.hard_slack), 3),
-                ("troop shortfall (troops)", model.unit * sum(model.shortfalls.values()), 1)]
+                ("troop shortfall (troops)", sum(model.shortfalls.values()), 1)]
     out.append(("soft penalty", sum(w * e for w, e in model.soft_terms), 3))
     if reference is not None:
         # the one definition of the change measure, what ``planner diff`` reports
         out.append(("changes from the reference", sum(change_terms(model, reference)), 1))
-    out.append(("troops deployed (units)", sum(model.units.values()), 1))
+    out.append(("troops deployed", sum(model.troops(*k) for k in model.units), 1))
     return out
 
 

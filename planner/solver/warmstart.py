@@ -23,17 +23,20 @@ from planner.domain.plan import Assignment, Plan
 from planner.rules.spatial import components
 
 
-def fill_troops(need: int, ranked: list[str], left: dict[str, int], unit: int,
+def fill_troops(need: int, ranked: list[str], left: dict[str, int], unit,
                 troops: dict[str, int] | None = None) -> dict[str, int]:
-    """Add troops from ``ranked`` contingents in order, in whole units, until ``need`` is met.
+    """Add troops from ``ranked`` contingents in order, each in whole units of its own
+    (``unit(code)``, or one ``unit`` for all), until ``need`` is met.
 
     ``troops`` are those already in the sector; ``left`` (troops each contingent has not
     yet deployed) is reduced in place.
     """
+    unit_of = unit if callable(unit) else (lambda code: unit)
     troops = dict(troops or {})
-    need = -(-need // unit) * unit - sum(troops.values())
+    need = need - sum(troops.values())
     for code in ranked:
-        take = min(need, left[code] // unit * unit)
+        size = unit_of(code)
+        take = min(-(-need // size) * size, left[code] // size * size)
         if take > 0:
             troops[code] = troops.get(code, 0) + take
             left[code] -= take
@@ -166,13 +169,15 @@ def _preferred_areas(problem, phases, prefers) -> dict[str, str]:
 
 
 def allowance(problem, p) -> dict[str, int]:
-    """Troops each contingent may deploy in phase ``p``: what it has, capped by the hard
-    share caps of the phase's requirement (each sector's rounded up to whole units)."""
-    unit = problem.unit
-    need = sum(-(-problem.requirements[p, s].troops // unit) * unit
-               for s in problem.table.open_in(p))
-    cap = problem.eligibility.share_cap(need, unit)
-    return {c.code: min(c.troops, cap) for c in problem.eligibility.force}
+    """Troops each contingent may deploy in phase ``p``: what it has in whole units of its
+    own, capped by the hard share caps of the phase's requirement."""
+    need = sum(problem.requirements[p, s].troops for s in problem.table.open_in(p))
+    cap = problem.eligibility.share_cap(need)
+    out = {}
+    for c in problem.eligibility.force:
+        unit = problem.unit_of(c.code)
+        out[c.code] = min(c.troops, cap) // unit * unit
+    return out
 
 
 def _troops(problem, p, leads, allowance) -> list[Assignment]:
@@ -180,14 +185,14 @@ def _troops(problem, p, leads, allowance) -> list[Assignment]:
     with tasks their lead does not accept first (they need particular contingents), largest
     first, from the contingents that accept the missing tasks. No contingent exceeds the
     troops ``allowance`` gives it."""
-    unit, eligibility, req = problem.unit, problem.eligibility, problem.requirements
+    unit_of, eligibility, req = problem.unit_of, problem.eligibility, problem.requirements
     open_ = problem.table.open_in(p)
     left = dict(allowance)
     first = {}
     for s, n in sorted(leads.items()):
-        if left[n] >= unit:
-            first[s] = {n: unit}
-            left[n] -= unit
+        if left[n] >= unit_of(n):
+            first[s] = {n: unit_of(n)}
+            left[n] -= unit_of(n)
     missing = {}
     for s in open_:
         lead = eligibility.contingent(leads.get(s))
@@ -196,8 +201,9 @@ def _troops(problem, p, leads, allowance) -> list[Assignment]:
     for s in sorted(open_, key=lambda s: (not missing[s], -req[p, s].troops, s)):
         ranked = eligibility.ranked(p, s, req[p, s], left, lead=leads.get(s))
         # with tasks missing, room for a contingent that accepts them beside the lead's unit
-        troops = fill_troops(max(req[p, s].troops, 2 * unit) if missing[s] and s in first
-                             else req[p, s].troops, ranked, left, unit, first.get(s))
+        troops = fill_troops(max(req[p, s].troops, 2 * unit_of(leads[s])) if missing[s]
+                             and s in first else req[p, s].troops, ranked, left, unit_of,
+                             first.get(s))
         rows.append(Assignment(p, s, leads.get(s) or next(iter(troops), None), troops))
     return rows
 
@@ -220,7 +226,7 @@ def region_plan(problem) -> Plan:
         fresh = [c.code for c in eligibility.force
                  if c.code not in taken and any(c.code in a for a in able.values())]
         troops = allowance(problem, p)
-        room = {n: t // problem.unit for n, t in troops.items()}
+        room = {n: t // problem.unit_of(n) for n, t in troops.items()}
         leads = _grow(leads, open_, able, table.neighbours, fresh, room)
         rows += _troops(problem, p, leads, troops)
         before = {s: leads[s] for s in leads}

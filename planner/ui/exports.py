@@ -26,7 +26,7 @@ def members(view) -> dict:
     s = view.state
     return {"settings": view.settings.as_dict(),
             "plan": {"name": s.name, "revision": s.revision},
-            "scenario": {"name": view.scenario.name}}
+            "scenario": view.scenario.identity}  # name and content hash
 
 
 def export_geojson(view) -> bytes:
@@ -52,6 +52,9 @@ def export_gpkg(view) -> bytes:
               "increments": scenario_increments(scenario), "population": layers.population,
               "places": layers.places, "borders": layers.borders, "sectors": view.table.sectors,
               "plan": plan_frame(view.plan, view.table, **_columns(view))}
+    if layers.zones is not None:
+        frames["zones"] = layers.zones
+    frames.update({f"context_{name}": frame for name, frame in layers.context.items()})
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "planner.gpkg"
         write_gpkg(frames, path)

