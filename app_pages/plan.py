@@ -1,4 +1,4 @@
-"""The Plan page: the map, the side panel, the violations and the assignment table.
+"""The Plan page: the map, the side panel, the violations, the force and the assignments.
 
 Streamlit wiring only: widgets call actions of planner.ui through app_pages.shell's callbacks
 (each widget key carries the app state's epoch; see planner/ui/state.py for why).
@@ -11,18 +11,21 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.shell import (act, act_key, act_on, app, plain, put, scenario_switch, ss, upload,
-                             view_on, watch_store)
+from app_pages.shell import (act, act_key, act_on, app, basemap_url, plain, put,
+                             scenario_switch, ss, upload, view_on, watch_store)
 from planner.domain.derive import scenario_increments
 from planner.ui import actions
 from planner.ui.exports import export_briefing, export_csv, export_geojson, export_gpkg, export_png
-from planner.ui.mapview import (build_map, layer_switcher, legend_entries, sector_display,
-                                sector_group)
+from planner.ui.mapview import (build_map, focus_view, layer_switcher, legend_entries,
+                                sector_display, sector_group)
 from planner.ui.merge import describe_changes
-from planner.ui.panels import (CLICK_OBJECTS, TABLE_ROWS_PER_PAGE, VIOLATIONS_PER_PAGE,
-                               clicked_sector, page_of, phase_rows, violation_groups,
-                               violation_summary)
+from planner.ui.panels import (CLICK_OBJECTS, LEGEND, TABLE_ROWS_PER_PAGE, VIOLATIONS_PER_PAGE,
+                               clicked_sector, force_rows, later_leads_to_carry, lock_rows,
+                               optimizer_words, page_of, phase_rows, phase_totals,
+                               recut_losses, violation_groups, violation_summary)
 from planner.ui.view import view_of
+
+MAP_HEIGHT = 620
 
 
 @st.cache_resource
@@ -30,13 +33,21 @@ def cached_increments(path: str, source: str | None, _scenario):
     return scenario_increments(_scenario)
 
 
+# --- callbacks ------------------------------------------------------------------------------
 def edit_lead(key, phase, sector):
     lead = ss[key]
     act(actions.edit_lead, phase, sector, None if lead == "(none)" else lead)
 
 
-def recut(count_key, phase):
-    act(actions.recut, phase, ss[count_key], ss.get("balance", "population"))
+def ask_recut(count_key, phase):
+    """A re-cut clears assignments: ask first (see the confirmation box)."""
+    ss.pending_recut = (ss.scenario_path, phase, int(ss[count_key]),
+                        ss.get("balance", "population"))
+
+
+def recut():
+    _, phase, count, balance = ss.pop("pending_recut")
+    act(actions.recut, phase, count, balance)
 
 
 def choose_sector(sector):
@@ -45,7 +56,9 @@ def choose_sector(sector):
 
 def edit_table(key, phase, sectors):
     edited = ss[key].get("edited_rows", {})
-    act(actions.edit_sectors, phase, {sectors[int(i)]: cells for i, cells in edited.items()})
+    act(actions.edit_sectors, phase, {sectors[int(i)]: {c: v for c, v in cells.items()
+                                                       if c not in ("status", "locked")}
+                                      for i, cells in edited.items()})
 
 
 def resolve(keys):
@@ -55,9 +68,15 @@ def resolve(keys):
     act(actions.resolve_conflict, {u: c for u, c in choices.items() if c})
 
 
-def optimize():
+def optimize(best_effort=False):
+    ss.env.solve_seconds = float(ss.get("solve_seconds", 10))
     with st.spinner("Optimizing ..."):
-        act(actions.optimize, least_change=ss.get("least_change", True))
+        act(actions.optimize, least_change=ss.get("least_change", True),
+            best_effort=best_effort)
+
+
+def dismiss_guide():
+    ss.guide_seen = True
 
 
 def briefing_box(view):
@@ -79,6 +98,31 @@ def briefing_box(view):
                            mime="application/pdf", type="primary")
 
 
+def paged(items, per_page, what, key):
+    """The page of ``items`` chosen in a page box (shown only when there is more than one)."""
+    pages = page_of(items, 1, per_page)[1]
+    page = st.number_input(f"Page of {what} (of {pages})", min_value=1, max_value=pages,
+                           key=key) if pages > 1 else 1
+    return page_of(items, page, per_page)[0]
+
+
+def legend_html(scenario, plan, phase) -> str:
+    """Every symbol on the map in words: lead colours, outlines, held area, crossings..."""
+    swatch = ('<span style="display:inline-block;width:1.1em;height:.8em;margin:0 .25em 0 .6em;'
+              'vertical-align:middle;{}"></span>')
+    kinds = {"outline": "border:3px solid {c}", "outline-dashed": "border:2px dashed {c}",
+             "fill-dashed": "background:{c};opacity:.6;border:1px dashed #333",
+             "dot": "background:{c};border:2px solid #000;border-radius:50%;width:.8em",
+             "line": "border-top:3px solid {c};height:0"}
+    leads = legend_entries(scenario, {a.lead for a in plan.phase(phase) if a.lead})
+    parts = [swatch.format(f"background:{colour}") + f"{html.escape(code)} "
+             f"({html.escape(name)})" for code, name, colour in leads]
+    parts += [swatch.format(kinds[kind].format(c=colour)) + html.escape(words)
+              for kind, colour, words in LEGEND]
+    return "<div style='font-size:.85em;line-height:1.9'>" + " ".join(parts) + "</div>"
+
+
+# --- the page --------------------------------------------------------------------------------
 state = app()
 view = view_of(state, ss.env)
 scenario, table, plan, settings = view.scenario, view.table, view.plan, view.settings
@@ -89,7 +133,7 @@ open_sectors = view.open_in(phase)
 watch_store()
 
 st.title("Withdrawal-Zone Planner")
-st.caption(scenario.name)
+st.caption(f"{scenario.name} · plan '{state.name}', revision {state.revision}")
 
 with st.sidebar:
     scenario_switch()
@@ -110,9 +154,10 @@ with st.sidebar:
         st.number_input("Sectors in this phase", min_value=1, value=shown_count,
                         key=f"count|{phase}|{e}")
         st.radio("Balance by", ["population", "area"], horizontal=True, key="balance")
-        st.button("Re-cut this phase's sectors", key=f"recut|{e}", on_click=recut,
+        st.button("Re-cut this phase's sectors", key=f"recut|{e}", on_click=ask_recut,
                   args=(f"count|{phase}|{e}", phase))
-        st.caption("Assignments in the re-cut sectors are cleared (undo brings them back).")
+        st.caption("Re-cutting clears the assignments of the phase's sectors (you are asked "
+                   "first; undo brings them back).")
     left, right = st.columns(2)
     left.button("Undo", key=f"undo|{e}", on_click=act, args=(actions.undo,),
                 disabled=not state.past, width="stretch")
@@ -141,6 +186,8 @@ with st.sidebar:
                                       "b": ("working",)}
                 st.switch_page("app_pages/compare.py")
     st.checkbox("Least change from the current plan", value=True, key="least_change")
+    st.number_input("Optimizer time limit (s)", min_value=1, max_value=600, value=10,
+                    key="solve_seconds")
     st.button("Optimize", type="primary", width="stretch", key=f"optimize|{e}",
               on_click=optimize)
     st.download_button("Plan (GeoJSON)", lambda: export_geojson(view), on_click="ignore",
@@ -163,6 +210,19 @@ with st.sidebar:
                      key=f"upload|{e}", on_change=upload,
                      args=(f"upload|{e}", actions.import_file))
 
+totals = view.report.totals()
+if not ss.get("guide_seen") and state.revision == 1 and not state.past:
+    with st.container(border=True):
+        st.markdown(
+            f"**Where to start.** This is plan *{html.escape(state.name)}*, opened from "
+            f"the scenario's example: a plan made by hand that breaks "
+            f"{totals['hard']} hard rules on purpose, to show what the checker finds. Pick a "
+            "sector on the map (or in the *Sector* box) to change its lead and troops; every "
+            "rule is checked again at once. Or press **Optimize** in the sidebar for a plan "
+            "that keeps every hard rule, which you can look over before applying it. Every "
+            "change is saved as a revision you can undo.")
+        st.button("Got it", key="guide_ok", on_click=dismiss_guide)
+
 if state.error:
     st.error(state.error)
 if state.notice:
@@ -183,67 +243,91 @@ if state.conflict:
                 type="primary")
     right.button("Drop my change", key=f"dismiss|{e}",
                  on_click=plain, args=(actions.dismiss_conflict,))
+pending = ss.get("pending_recut")
+if pending and pending[0] == ss.scenario_path:
+    _, recut_phase, count, balance = pending
+    lost = recut_losses(plan, [s for s in table.ids if table.info[s].phase == recut_phase])
+    st.warning(f"Re-cut phase {recut_phase} into {count} sectors (by {balance})? Its "
+               f"{len(lost['sectors'])} sectors ({', '.join(lost['sectors'][:8])}"
+               f"{' ...' if len(lost['sectors']) > 8 else ''}) are replaced: "
+               f"{lost['assignments']} assignments and {lost['locks']} locks on them, in every "
+               "phase, are cleared. Undo brings them back.")
+    left, right = st.columns(2)
+    left.button("Re-cut", key=f"recut_yes|{e}", type="primary", on_click=recut)
+    right.button("Cancel", key=f"recut_no|{e}", on_click=lambda: ss.pop("pending_recut", None))
 
-totals = view.report.totals()
-st.markdown(f"**{totals['hard']} hard** and **{totals['soft']} soft** violations under "
-            f"{html.escape(view.mandate.label)}.")
+st.markdown(f"All phases: **{totals['hard']} hard** and **{totals['soft']} soft** violations "
+            f"under {html.escape(view.mandate.label)}.")
 if state.proposal is not None:
     p = state.proposal
     r = p.result
+    label = scenario.mandates[p.settings.mandate].label
     if not state.current(p):
         st.warning("The optimizer's result is out of date: the plan or its settings changed "
                    "since. Optimize again.")
         st.button("Discard", key=f"discard|{e}",
                   on_click=plain, args=(actions.discard_proposal,))
     elif r.plan is not None:
-        changes = [c for c in describe_changes(state.work, state.work.with_plan(r.plan))]
-        st.info(f"Optimizer: {r.status}, gap {r.gap:.1%}, {r.seconds:.1f} s. It changes "
-                f"{len(changes)} sector-phases:\n\n" + "\n".join(f"- {html.escape(c)}"
-                                                               for c in changes[:30]))
-        left, right = st.columns(2)
+        changes = describe_changes(state.work, state.work.with_plan(r.plan))
+        words = optimizer_words(r, label, ss.env.solve_seconds)
+        broken = (f" It still breaks {r.report.totals()['hard']} hard conditions (the least "
+                  "it could)." if r.report is not None and not r.report.ok else "")
+        st.info(f"Optimizer: {words}{broken} Applying it changes {len(changes)} "
+                f"sector-phases:\n\n" + "\n".join(f"- {html.escape(c)}" for c in changes[:30])
+                + ("\n- ..." if len(changes) > 30 else ""))
+        left, mid, right = st.columns(3)
         left.button("Apply", key=f"apply|{e}", type="primary", on_click=act,
                     args=(actions.apply_proposal,))
-        if left.button("Compare in detail", key=f"compare_proposal|{e}"):
+        if mid.button("Compare in detail", key=f"compare_proposal|{e}"):
             ss.compare_request = {"a": ("working",), "b": ("proposal",)}
             st.switch_page("app_pages/compare.py")
         right.button("Discard", key=f"discard|{e}",
                      on_click=plain, args=(actions.discard_proposal,))
     else:
-        st.error(f"Optimizer: {r.status} after {r.seconds:.1f} s. "
-                 + (r.explanation.text() if r.explanation else ""))
-        st.button("Dismiss", key=f"discard|{e}",
-                  on_click=plain, args=(actions.discard_proposal,))
+        st.error(f"Optimizer: {optimizer_words(r, label, ss.env.solve_seconds)}\n\n"
+                 + (html.escape(r.explanation.text()) if r.explanation else ""))
+        left, right = st.columns(2)
+        if r.status == "INFEASIBLE":
+            left.button("Show the least-bad plan (it bends hard rules as little as it can)",
+                        key=f"best_effort|{e}", on_click=optimize, args=(True,))
+        right.button("Dismiss", key=f"discard|{e}",
+                     on_click=plain, args=(actions.discard_proposal,))
 elif state.solved is not None:
     r = state.solved.result
     if state.current(state.solved):
-        st.success(f"Optimizer: {r.status}, gap {r.gap:.1%}, {r.seconds:.1f} s.")
+        st.success("Optimizer: " + optimizer_words(
+            r, scenario.mandates[state.solved.settings.mandate].label, ss.env.solve_seconds))
     else:
         st.caption("The last optimizer result is out of date: the plan changed since.")
 
-map_col, panel = st.columns([3, 2])
+map_col, panel = st.columns([5, 2])
+sector = state.selected if state.selected in open_sectors else (
+    open_sectors[0] if open_sectors else None)
 with map_col:
-    shown = sector_display(table.sectors, phase, plan, view.report, view.requirements)
+    shown = sector_display(table.sectors, phase, plan, view.report, view.requirements,
+                           selected=sector)
     held = scenario.layers.held[scenario.layers.held["phase"] == phase]
     increments = cached_increments(ss.scenario_path, state.work.source, scenario)
-    fmap = build_map(scenario, phase, increments=increments, held=held, layer_control=False)
-    clicked = st_folium(fmap, key="map", height=560, use_container_width=True,
-                        returned_objects=CLICK_OBJECTS,
+    fmap = build_map(scenario, phase, increments=increments, held=held, layer_control=False,
+                     basemap_url=basemap_url())
+    center, zoom = focus_view(state.focus, table, scenario, MAP_HEIGHT)
+    clicked = st_folium(fmap, key=f"map|{ss.scenario_path}", height=MAP_HEIGHT,
+                        use_container_width=True, returned_objects=CLICK_OBJECTS,
                         feature_group_to_add=sector_group(scenario, shown),
-                        layer_control=layer_switcher())
+                        layer_control=layer_switcher(), center=center, zoom=zoom)
     click = clicked_sector(clicked, open_sectors)
     if click and clicked != ss.get("last_click"):
         ss.last_click = clicked
         put(actions.select(state, click))
         state = app()
-        e = state.epoch
+        e, sector = state.epoch, click
+    st.markdown(legend_html(scenario, plan, phase), unsafe_allow_html=True)
 
 with panel:
-    legend = legend_entries(scenario, {a.lead for a in plan.phase(phase) if a.lead})
-    st.markdown(" ".join(f'<span style="background:{colour};padding:0 .6em">&nbsp;</span> '
-                         f"{html.escape(code)} ({html.escape(name)})"
-                         for code, name, colour in legend), unsafe_allow_html=True)
-    sector = state.selected if state.selected in open_sectors else (
-        open_sectors[0] if open_sectors else None)
+    places = sorted(scenario.layers.places["name"].astype(str))
+    st.selectbox("Find a sector or place", open_sectors + places, index=None,
+                 key=f"find|{e}", placeholder="a sector id or a place name",
+                 on_change=act_on, args=(f"find|{e}", actions.find))
     if open_sectors:
         st.selectbox("Sector", open_sectors, index=open_sectors.index(sector),
                      key=f"selected|{e}", on_change=view_on,
@@ -252,12 +336,20 @@ with panel:
         a = plan.get(phase, sector)
         need = view.requirements[(phase, sector)]
         locked = state.locked(phase, sector)
+        st.button(f"Zoom to {sector}", key=f"zoom|{e}", on_click=act,
+                  args=(actions.find, sector))
         st.caption(f"needs {need.troops:,} troops; tasks: {', '.join(sorted(need.tasks))}"
                    + ("; locked: unlock it to edit" if locked else ""))
         options = ["(none)"] + codes
         st.selectbox(f"Lead nation of {sector}", options, index=options.index(a.lead or "(none)"),
                      key=f"lead|{phase}|{sector}|{e}", disabled=locked,
                      on_change=edit_lead, args=(f"lead|{phase}|{sector}|{e}", phase, sector))
+        later = later_leads_to_carry(plan, {p: view.open_in(p) for p in scenario.phase_numbers},
+                                     phase, sector)
+        if later and not locked:
+            st.button(f"Also give {sector} to {a.lead} in phase"
+                      f"{'s' * (len(later) > 1)} {', '.join(map(str, later))}",
+                      key=f"carry|{e}", on_click=act, args=(actions.carry_lead, phase, sector))
         for code in codes:
             key = f"troops|{phase}|{sector}|{code}|{e}"
             st.number_input(f"{code} troops in {sector}", min_value=0, step=scenario.unit_of(code),
@@ -268,43 +360,46 @@ with panel:
                     key=f"lock|{phase}|{sector}|{e}", on_change=act_on,
                     args=(f"lock|{phase}|{sector}|{e}", actions.set_lock, phase, sector))
 
-
-def paged(items, per_page, what, key):
-    """The page of ``items`` chosen in a page box (shown only when there is more than one)."""
-    pages = page_of(items, 1, per_page)[1]
-    page = st.number_input(f"Page of {what} (of {pages})", min_value=1, max_value=pages,
-                           key=key) if pages > 1 else 1
-    return page_of(items, page, per_page)[0]
-
-
-st.subheader("Violations")
-for severity, items in violation_groups(view.report, phase).items():
-    st.markdown(f"**{severity.capitalize()}** ({len(items)}): " + ", ".join(
-        f"{html.escape(rule)} ({html.escape(kind)}) {n}" for rule, kind, n in violation_summary(items)))
-    for i, v in enumerate(paged(items, VIOLATIONS_PER_PAGE, f"{severity} violations",
-                                f"page|{severity}")):
-        label = f"{v.rule_id}: {v.message}"
-        if v.sector:
-            st.button(label, key=f"v|{severity}|{i}|{e}", on_click=choose_sector,
-                      args=(v.sector,))
-        else:
-            st.markdown(f"- {html.escape(label)}")
-
-st.subheader("Assignments")
-st.caption("Edit leads and troops for many sectors at once; every change is validated and "
-           "checked like any other edit. Locked sectors cannot be edited here.")
-page_sectors = paged(open_sectors, TABLE_ROWS_PER_PAGE,
-                     f"the table ({TABLE_ROWS_PER_PAGE} sectors each)", f"table_page|{phase}")
-rows = phase_rows(plan, phase, page_sectors, codes, view.requirements)
-table_key = f"table|{phase}|{e}"
-st.data_editor(
-    pd.DataFrame(rows), hide_index=True, width="stretch", key=table_key,
-    disabled=["sector", "required", "locked"],
-    on_change=edit_table, args=(table_key, phase, page_sectors),
-    column_config={"lead": st.column_config.SelectboxColumn("lead", options=[""] + codes),
-                   **{c: st.column_config.NumberColumn(c, min_value=0,
-                                                       step=scenario.unit_of(c))
-                      for c in codes}})
+violations_tab, force_tab, table_tab = st.tabs(
+    [f"Violations in {scenario.phase_label(phase)}", "The force at a glance", "Assignments"])
+with violations_tab:
+    for severity, items in violation_groups(view.report, phase).items():
+        st.markdown(f"**{severity.capitalize()}** in this phase ({len(items)}): " + ", ".join(
+            f"{html.escape(rule)} ({html.escape(kind)}) {n}"
+            for rule, kind, n in violation_summary(items)))
+        for i, v in enumerate(paged(items, VIOLATIONS_PER_PAGE, f"{severity} violations",
+                                    f"page|{severity}")):
+            label = f"{v.rule_id}: {v.message}"
+            if v.sector:
+                st.button(label, key=f"v|{severity}|{i}|{e}", on_click=choose_sector,
+                          args=(v.sector,))
+            else:
+                st.markdown(f"- {html.escape(label)}")
+with force_tab:
+    t = phase_totals(view, phase)
+    st.markdown(f"**{scenario.phase_label(phase)}**: {t['sectors']} sectors need "
+                f"**{t['required']:,}** troops; **{t['deployed']:,}** are deployed, of "
+                f"{t['offered']:,} offered by the contingents in the force available then.")
+    st.dataframe(pd.DataFrame(force_rows(view, phase)), hide_index=True, width="stretch",
+                 column_config={"share": st.column_config.NumberColumn("share", format="percent")})
+with table_tab:
+    st.caption("Edit leads and troops for many sectors at once; every change is validated and "
+               "checked like any other edit. Locked sectors cannot be edited here.")
+    page_sectors = paged(open_sectors, TABLE_ROWS_PER_PAGE,
+                         f"the table ({TABLE_ROWS_PER_PAGE} sectors each)", f"table_page|{phase}")
+    rows = phase_rows(plan, phase, page_sectors, codes, view.requirements)
+    extra = lock_rows(plan, phase, page_sectors, view.report)
+    for row in rows:
+        row["status"] = extra[row["sector"]]["status"]
+    table_key = f"table|{phase}|{e}"
+    st.data_editor(
+        pd.DataFrame(rows), hide_index=True, width="stretch", key=table_key,
+        disabled=["sector", "required", "locked", "status"],
+        on_change=edit_table, args=(table_key, phase, page_sectors),
+        column_config={"lead": st.column_config.SelectboxColumn("lead", options=[""] + codes),
+                       **{c: st.column_config.NumberColumn(c, min_value=0,
+                                                           step=scenario.unit_of(c))
+                          for c in codes}})
 
 st.divider()
 st.caption(scenario.disclaimer)

@@ -83,6 +83,47 @@ def start():
     return env
 
 
+def basemap_url() -> str | None:
+    """The basemap's tile URL: ``PLANNER_BASEMAP`` names a tile URL template on the local
+    network (``http://tiles.local/{z}/{x}/{y}.png``) or a local folder of XYZ tiles, which
+    is served from the app's static folder. Without it no tile is requested from anywhere."""
+    chosen = os.environ.get("PLANNER_BASEMAP")
+    if not chosen:
+        return None
+    if "{z}" in chosen:
+        return chosen
+    return local_tiles(Path(chosen))
+
+
+@st.cache_resource
+def local_tiles(folder: Path) -> str | None:
+    """A folder of ``z/x/y.png`` tiles served by Streamlit's static serving, and its URL
+    template; None when it holds no tiles. A folder inside ``static/`` is served where it
+    is; another is hard-linked (copied across file systems) into ``static/basemaps/`` once,
+    as the static serving refuses links that lead out of ``static/``."""
+    import hashlib
+    import shutil
+    static = Path(__file__).resolve().parents[1] / "static"
+    tiles = sorted(folder.glob("*/*/*.*")) if folder.is_dir() else []
+    if not tiles:
+        st.warning(f"PLANNER_BASEMAP: {folder} holds no z/x/y tiles; no basemap is shown.")
+        return None
+    source = folder.resolve()
+    if source.is_relative_to(static):
+        served = source
+    else:
+        served = static / "basemaps" / hashlib.sha256(str(source).encode()).hexdigest()[:12]
+        for tile in tiles:
+            target = served / tile.relative_to(folder)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(tile, target)
+                except OSError:
+                    shutil.copy2(tile, target)
+    return f"/app/static/{served.relative_to(static).as_posix()}/{{z}}/{{x}}/{{y}}{tiles[0].suffix}"
+
+
 def app():
     """The app state of the scenario in use."""
     return ss.apps[ss.scenario_path]

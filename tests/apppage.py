@@ -48,8 +48,13 @@ def hard_count(at) -> int:
     return int(text.split("**")[1].split()[0])
 
 
+def assignments(at):
+    """The assignment table of the page (the frame with a ``sector`` column)."""
+    return next(d.value for d in at.dataframe if "sector" in d.value.columns)
+
+
 def lead_in_table(at, sector):
-    return at.dataframe[0].value.set_index("sector").loc[sector, "lead"]
+    return assignments(at).set_index("sector").loc[sector, "lead"]
 
 
 _TABLES: dict = {}

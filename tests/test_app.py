@@ -3,7 +3,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from apppage import (click, hard_count, lead_in_table, open_app, widget)
+from apppage import (assignments, click, hard_count, lead_in_table, open_app, widget)
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -60,7 +60,8 @@ def test_optimize_proposes_a_plan_that_applies_as_one_revision():
     at = open_app()
     click(at, "Optimize")
     assert not at.exception
-    assert any(i.value.startswith("Optimizer: ") and "It changes" in i.value for i in at.info)
+    assert any(i.value.startswith("Optimizer: ") and "Applying it changes" in i.value
+               for i in at.info)
     assert hard_count(at) > 0  # nothing applied yet
     click(at, "Apply")
     assert hard_count(at) == 0
@@ -80,7 +81,7 @@ def test_assignment_table_lists_the_phase_sectors_with_leads_troops_and_locks():
     # AppTest shows st.data_editor as a read-only frame; edits go through
     # planner.ui.actions.edit_sectors, tested in tests/planner/ui/test_actions.py
     at = open_app()
-    frame = at.dataframe[0].value
+    frame = assignments(at)
     assert frame["sector"].tolist()[:2] == ["P1-S01", "P1-S02"] and len(frame) == 12
     row = frame.set_index("sector").loc["P1-S12"]
     assert row["lead"] == "TUR" and row["TUR"] == 300 and not row["locked"]
@@ -91,10 +92,15 @@ def test_recutting_a_phase_changes_its_sector_count_and_a_reload_keeps_it():
     widget(at, "selectbox", "phase|").select(2).run()
     widget(at, "number_input", "count|2|").set_value(6).run()
     click(at, "Re-cut this phase's sectors")
+    warning = next(w.value for w in at.warning if "Re-cut phase 2 into 6" in w.value)
+    assert "4 sectors (P2-S01, P2-S02, P2-S03, P2-S04)" in warning and "cleared" in warning
+    assert len([s for s in widget(at, "selectbox", "selected|").options
+                if s.startswith("P2-")]) == 4  # nothing happens before the planner confirms
+    click(at, "Re-cut")
     assert not at.exception
     sectors = widget(at, "selectbox", "selected|").options
     assert len([s for s in sectors if s.startswith("P2-")]) == 6
-    assert at.dataframe[0].value.set_index("sector").loc["P2-S06", "lead"] == ""
+    assert assignments(at).set_index("sector").loc["P2-S06", "lead"] == ""
     again = open_app()
     widget(again, "selectbox", "phase|").select(2).run()
     assert len([s for s in widget(again, "selectbox", "selected|").options
@@ -105,6 +111,7 @@ def test_recutting_more_sectors_than_cells_shows_the_error():
     at = open_app()
     widget(at, "number_input", "count|1|").set_value(100000).run()
     click(at, "Re-cut this phase's sectors")
+    click(at, "Re-cut")
     assert not at.exception
     assert any("cells for 100000 sectors" in e.value for e in at.error)
 
@@ -121,10 +128,10 @@ def test_a_large_phase_is_paged_in_the_violation_list_and_the_table(tmp_path, mo
     assert 20 <= len(shown) <= 25  # one page (phase-wide ones are text, not buttons)
     summary = next(m.value for m in at.markdown if m.value.startswith("**Hard**"))
     assert "lead (one_lead_per_sector) 230" in summary
-    assert [r for r in at.dataframe[0].value["sector"]][:1] == ["P1-S0001"]
-    assert len(at.dataframe[0].value) == 100
+    assert [r for r in assignments(at)["sector"]][:1] == ["P1-S0001"]
+    assert len(assignments(at)) == 100
     at.number_input(key="table_page|1").set_value(3).run()
-    assert at.dataframe[0].value["sector"].tolist() == [f"P1-S{i:04d}" for i in range(201, 231)]
+    assert assignments(at)["sector"].tolist() == [f"P1-S{i:04d}" for i in range(201, 231)]
     first = {b.label for b in shown}
     at.number_input(key="page|hard").set_value(2).run()
     assert not first & {b.label for b in at.button if b.key and b.key.startswith("v|hard|")}
@@ -191,3 +198,54 @@ def test_save_as_makes_a_new_plan_that_opens_by_name():
     widget(at, "selectbox", "open_name|").select("main").run()
     click(at, "Open")
     assert lead_in_table(at, "P1-S03") == "EGY"
+
+
+def test_first_open_says_where_the_plan_comes_from_and_where_to_start():
+    at = open_app()
+    guide = next(m.value for m in at.markdown if m.value.startswith("**Where to start.**"))
+    assert f"breaks {hard_count(at)} hard rules" in guide and "Optimize" in guide
+    click(at, "Got it")
+    assert not any(m.value.startswith("**Where to start.**") for m in at.markdown)
+    counts = next(m.value for m in at.markdown if "hard** and" in m.value)
+    assert counts.startswith("All phases:")  # the header counts every phase...
+    assert any(m.value.startswith("**Hard** in this phase") for m in at.markdown)  # ...lists this
+
+
+def test_the_force_at_a_glance_shows_offered_deployed_left_share_and_phase_totals():
+    at = open_app()
+    force = next(d.value for d in at.dataframe if "contingent" in d.value.columns)
+    row = force.set_index("contingent").loc["IDN"]
+    assert row["offered"] == 8000 and row["left"] == row["offered"] - row["deployed"]
+    assert abs(force["share"].sum() - 1.0) < 0.01 and row["sectors led"] >= 1
+    assert not force.set_index("contingent").loc["AZE", "available"]  # from phase 2
+    totals = next(m.value for m in at.markdown if "sectors need" in m.value)
+    assert "12 sectors need" in totals and "deployed" in totals
+
+
+def test_the_optimizer_answers_in_plain_words_and_offers_the_least_bad_plan():
+    at = open_app()
+    widget(at, "radio", "mandate|").set_value("chapter-vii").run()
+    click(at, "Optimize")
+    error = next(e.value for e in at.error if e.value.startswith("Optimizer:"))
+    assert "No plan can keep every hard rule under Chapter VII" in error
+    click(at, "Show the least-bad plan (it bends hard rules as little as it can)")
+    info = next(i.value for i in at.info if i.value.startswith("Optimizer:"))
+    assert "It still breaks" in info and "gap" not in info
+
+
+def test_an_edit_offers_to_carry_the_lead_into_later_phases():
+    at = open_app()
+    widget(at, "selectbox", "selected|").select("P1-S03").run()
+    widget(at, "selectbox", "lead|1|P1-S03|").select("ITA").run()
+    click(at, "Also give P1-S03 to ITA in phases 2, 3")
+    for phase in (2, 3):
+        widget(at, "selectbox", "phase|").select(phase).run()
+        assert lead_in_table(at, "P1-S03") == "ITA"
+
+
+def test_finding_a_sector_selects_it_and_an_unknown_one_says_so():
+    at = open_app()
+    widget(at, "selectbox", "find|").select("P1-S07").run()
+    assert widget(at, "selectbox", "selected|").value == "P1-S07"
+    widget(at, "selectbox", "find|").select("Rafah").run()  # a place: the map goes there
+    assert not at.error

@@ -216,8 +216,10 @@ class Page(RuleBasedStateMachine):
     def recut_phase(self, data):
         count = widget(self.at, "number_input", "count|")
         self.run(lambda: count.set_value(data.draw(st.integers(1, 4))).run(), writes=0)
-        self.run(lambda: self.button("Re-cut this phase's sectors").click().run(),
-                 touched="all")
+        self.run(lambda: self.button("Re-cut this phase's sectors").click().run(), writes=0)
+        confirm = data.draw(st.booleans())
+        self.run(lambda: self.button("Re-cut" if confirm else "Cancel").click().run(),
+                 touched="all", writes=1 if confirm else 0)
 
     # --- sessions ---------------------------------------------------------------------
     @rule()

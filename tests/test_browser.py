@@ -100,7 +100,7 @@ def hard_violations(page) -> int:
 def test_click_sector_change_lead_see_map_and_violations_change_and_download(page, tmp_path):
     page.get_by_text(re.compile(r"hard and \d+ soft violations")).first.wait_for()
     before = hard_violations(page)
-    sector_box = page.get_by_role("combobox", name="Sector")
+    sector_box = page.get_by_role("combobox", name="Sector", exact=True)
     for attempt in range(6):  # the first reruns can replace the map under the pointer
         frame, path = sector_path(page, "P1-S12")
         colour = path.get_attribute("fill")
@@ -163,9 +163,9 @@ def choose(page, box, option, attempts=4):
     while it was open (choosing a sector draws the panel of that sector)."""
     for attempt in range(attempts):
         try:
-            page.get_by_role("combobox", name=box).click(timeout=10_000)
+            page.get_by_role("combobox", name=box, exact=True).click(timeout=10_000)
             page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
-            expect(page.get_by_role("combobox", name=box)).to_have_value(option, timeout=10_000)
+            expect(page.get_by_role("combobox", name=box, exact=True)).to_have_value(option, timeout=10_000)
             return
         except Exception:
             if attempt == attempts - 1:

@@ -164,10 +164,50 @@ def select(state: AppState, sector: str | None, *, by_its_box: bool = False) -> 
 
 
 def set_phase(state: AppState, phase: int, *, by_its_box: bool = False) -> AppState:
-    """Show another phase (see :func:`select` for ``by_its_box``)."""
+    """Show another phase (see :func:`select` for ``by_its_box``); the map fits the
+    territory again."""
     if by_its_box:
-        return replace(state, phase=int(phase), error=None)
-    return _touched(state, phase=int(phase), error=None)
+        return replace(state, phase=int(phase), error=None, focus=None)
+    return _touched(state, phase=int(phase), error=None, focus=None)
+
+
+def find(state: AppState, env: Env, name: str) -> AppState:
+    """Zoom the map to a sector (and select it) or a place, found by its id or name."""
+    scenario, table = env.scenario_for(state.work), env.table_for(state.work)
+    open_ = table.open_in(state.phase)
+    if name in open_:
+        return _touched(state, selected=name, focus=("sector", name), error=None)
+    places = set(scenario.layers.places["name"].astype(str))
+    if name in places:
+        return _touched(state, focus=("place", name), error=None)
+    if name in table.ids:
+        opens = table.info[name].phase
+        return refused(state, f"{name} opens in phase {opens}; it is not open in phase "
+                              f"{state.phase}")
+    return refused(state, f"No sector or place named {name!r}")
+
+
+def carry_lead(state: AppState, env: Env, phase: int, sector: str) -> AppState:
+    """Give ``sector`` the lead it has in ``phase`` in every later phase where it is open
+    (one revision); troops follow only where the new lead has none there yet."""
+    table = env.table_for(state.work)
+    lead = state.plan.get(phase, sector).lead
+    if lead is None:
+        return refused(state, f"{sector_phase((phase, sector))} has no lead to carry")
+    plan, changed = state.plan, []
+    for later in table.phases:
+        if later <= phase or sector not in table.open_in(later):
+            continue
+        if state.locked(later, sector):
+            continue
+        if plan.get(later, sector).lead != lead:
+            plan = plan.with_lead(later, sector, lead)
+            changed.append(later)
+    if not changed:
+        return _touched(state)
+    phases = ", ".join(map(str, changed))
+    return write(state, env, state.work.with_plan(plan),
+                 f"carry {sector}'s lead {lead} into phase{'s' * (len(changed) > 1)} {phases}")
 
 
 # --- edits --------------------------------------------------------------------------------
@@ -414,10 +454,11 @@ def open_named(state: AppState, env: Env, name: str) -> AppState:
 
 
 # --- the optimizer ------------------------------------------------------------------------
-def optimize(state: AppState, env: Env, *, least_change: bool = True,
+def optimize(state: AppState, env: Env, *, least_change: bool = True, best_effort: bool = False,
              progress=None) -> AppState:
     """Run the optimizer on the working state (locks kept; by default the least change from
-    the plan): the result waits as a proposal; nothing is written until it is applied."""
+    the plan): the result waits as a proposal; nothing is written until it is applied.
+    ``best_effort`` asks for the least-bad plan when no plan keeps every hard rule."""
     from planner.solver.optimize import solve
     scenario = env.scenario_for(state.work)
     table = env.table_for(state.work)
@@ -426,7 +467,8 @@ def optimize(state: AppState, env: Env, *, least_change: bool = True,
     plan = state.plan
     result = solve(scenario, s.mandate, pins=dict(plan.pins), table=table,
                    time_limit_s=env.solve_seconds, reference=plan if least_change else None,
-                   contingents=force, vetoes=vetoes, progress=progress)
+                   contingents=force, vetoes=vetoes, progress=progress,
+                   best_effort=best_effort)
     return _touched(state, proposal=Proposal(result, state.revision, s, least_change),
                     error=None, notice=None)
 
@@ -450,7 +492,18 @@ def discard_proposal(state: AppState) -> AppState:
     return _touched(state, proposal=None, notice="The optimizer's plan was discarded.")
 
 
-__all__ = ["apply_proposal", "changed_units", "discard_proposal", "dismiss_conflict",
+def apply_variant(state: AppState, env: Env, work: Working, label: str) -> AppState:
+    """Make a what-if result (``work``: its plan and settings, see
+    :mod:`planner.ui.compare_view`) the next revision of the working plan."""
+    if work == state.work:
+        return _touched(state, error=None, notice=f"The working plan already is {label}.")
+    after = write(state, env, work, f"apply what-if {label}")
+    if after.error or after.conflict:
+        return after
+    return replace(after, notice=f"Applied {label} as revision {after.revision}.")
+
+
+__all__ = ["apply_proposal", "carry_lead", "changed_units", "find", "discard_proposal", "dismiss_conflict",
            "edit_lead", "edit_sectors", "edit_troops", "import_file", "open_named", "open_plan",
            "optimize", "recut", "redo", "refresh", "refused", "replace_layer", "resolve_conflict",
            "restore", "save_as", "select", "set_force", "set_lock", "set_mandate", "set_phase",

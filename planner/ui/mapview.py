@@ -6,10 +6,13 @@ Leaflet is served from the app's own ``static/`` folder; no tile server is neede
 from __future__ import annotations
 
 import html
+import math
 from typing import Iterable
 
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
 import numpy as np
 import pandas as pd
 import shapely
@@ -104,23 +107,46 @@ def _geojson(frame, name, style, *, tooltip=None, show=True):
                           tooltip=tooltip)
 
 
+def status_words(hard: int, soft: int) -> str:
+    """A sector's standing in a few words: ``ok``, ``2 hard``, ``1 hard, 3 soft``."""
+    parts = [f"{n} {kind}" for n, kind in ((hard, "hard"), (soft, "soft")) if n]
+    return ", ".join(parts) or "ok"
+
+
+def violation_counts(report) -> dict[tuple[int, str], tuple[int, int]]:
+    """``{(phase, sector): (hard, soft)}``: how many violations name each sector-phase."""
+    out: dict[tuple[int, str], tuple[int, int]] = {}
+    for v in report.violations:
+        if v.sector is not None and v.phase is not None:
+            hard, soft = out.get((v.phase, v.sector), (0, 0))
+            out[(v.phase, v.sector)] = (hard + (v.severity == "hard"),
+                                        soft + (v.severity != "hard"))
+    return out
+
+
 def sector_display(sectors: gpd.GeoDataFrame, phase: int, plan=None, report=None,
-                   requirements=None) -> gpd.GeoDataFrame:
-    """Sectors open in ``phase`` with the properties the map shows (lead, troops, status)."""
+                   requirements=None, *, selected: str | None = None) -> gpd.GeoDataFrame:
+    """Sectors open in ``phase`` with the properties the map shows: lead, troops against the
+    requirement, status in words (``2 hard, 1 soft``), the rules broken, locked, selected."""
     open_ = sectors[sectors["phase"] <= phase][["sector_id", "phase", "population", "area_km2",
                                                 sectors.geometry.name]].copy()
-    leads, totals, needs, status = [], [], [], []
-    hard = report.hard_keys() if report is not None else set()
+    leads, totals, needs, status, rules, locked = [], [], [], [], [], []
+    counts = violation_counts(report) if report is not None else {}
     broken = report.by_sector if report is not None else {}
+    pins = plan.pins if plan is not None else {}
     for sid in open_["sector_id"]:
         a = plan.get(phase, sid) if plan is not None else None
         leads.append(a.lead if a and a.lead else "")
         totals.append(a.total if a else 0)
         needs.append(requirements[(phase, sid)].troops if requirements else 0)
-        rules = broken.get((phase, sid), [])
-        status.append(("HARD: " if (phase, sid) in hard else "") + (", ".join(rules) or "ok"))
-    open_["lead"], open_["troops"], open_["required"], open_["status"] = leads, totals, needs, status
-    open_["hard"] = [(phase, sid) in hard for sid in open_["sector_id"]]
+        hard, soft = counts.get((phase, sid), (0, 0))
+        status.append(status_words(hard, soft))
+        rules.append(", ".join(broken.get((phase, sid), [])))
+        locked.append((phase, sid) in pins)
+    open_["lead"], open_["troops"], open_["required"] = leads, totals, needs
+    open_["status"], open_["rules"], open_["locked"] = status, rules, locked
+    open_["hard"] = [counts.get((phase, sid), (0, 0))[0] > 0 for sid in open_["sector_id"]]
+    open_["selected"] = open_["sector_id"] == selected
     return open_
 
 
@@ -130,33 +156,36 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
     """The map of one phase: territory, held area, increments, sectors, crossings, borders.
 
     ``sectors_shown`` is a :func:`sector_display` frame (metric CRS); other layers come from
-    the scenario. ``basemap_url`` is an optional tile URL template (none by default).
+    the scenario. ``basemap_url`` is an optional tile URL template (none by default: nothing
+    is requested from anywhere).
+
+    The map fits the territory when it opens, has a button to fit it again, and zooms with
+    the scroll wheel only after a click into it (so scrolling the page does not zoom it).
 
     The app leaves the sectors out (``sectors_shown=None``, ``layer_control=False``) and
     hands :func:`sector_group` and a layer control to the map component separately: the map
-    without sectors is the same after every edit, so the browser keeps it and only swaps
-    the sector layer, instead of loading the whole map again.
+    without sectors is the same after every edit, so the browser keeps it (and the planner's
+    zoom) and only swaps the sector layer, instead of loading the whole map again.
     """
     layers = scenario.layers
     territory = display_frame(layers.territory)
     minx, miny, maxx, maxy = territory.total_bounds
     m = OfflineMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
-                   zoom_start=11, control_scale=True, prefer_canvas=False)
+                   zoom_start=11, control_scale=True, prefer_canvas=False, zoom_snap=0.25,
+                   scroll_wheel_zoom=False)
     if basemap_url:
-        folium.TileLayer(basemap_url, name="basemap", attr="basemap").add_to(m)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+        folium.TileLayer(basemap_url, name="basemap", attr="basemap", max_zoom=19).add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(8, 8))
+    MapBehaviour([[miny, minx], [maxy, maxx]]).add_to(m)
     _geojson(layers.territory, "territory", lambda f: {"color": "#555", "weight": 1,
                                                  "fillColor": "#f5f1e6", "fillOpacity": 0.6}).add_to(m)
     if held is not None:
         _geojson(held, f"held area (phase {phase})",
-                 lambda f: {"color": "#7f7f7f", "weight": 1, "fillColor": "#7f7f7f",
-                            "fillOpacity": 0.45, "dashArray": "4"},
+                 lambda f: dict(HELD_STYLE),
                  tooltip=_tooltip(held, ["phase", "label"])).add_to(m)
     if increments is not None:
         _geojson(increments, "vacated increments",
-                 lambda f: {"color": "#2b8cbe", "weight": 2, "fill": False}, show=False).add_to(m)
-    for layer in context_layers(scenario):
-        layer.add_to(m)
+                 lambda f: dict(INCREMENT_STYLE), show=False).add_to(m)
     if sectors_shown is not None:
         sector_group(scenario, sectors_shown).add_to(m)
     _borders_layer(layers.borders).add_to(m)
@@ -166,17 +195,150 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
     return m
 
 
+HELD_STYLE = {"color": "#7f7f7f", "weight": 1, "fillColor": "#7f7f7f", "fillOpacity": 0.45,
+              "dashArray": "4"}
+INCREMENT_STYLE = {"color": "#2b8cbe", "weight": 2, "fill": False}
+SELECTED_OUTLINE = "#111111"
+
+
+class MapBehaviour(MacroElement):
+    """The map's own behaviour: scroll-wheel zoom only after a click into the map (off again
+    when the pointer leaves it), and a button that fits the territory again."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var bounds = {{ this.bounds|tojson }};
+            var css = document.createElement("style");
+            css.textContent = {{ this.css|tojson }};
+            document.head.appendChild(css);
+            map.on("click", function () { map.scrollWheelZoom.enable(); });
+            map.on("mouseout", function () { map.scrollWheelZoom.disable(); });
+            var Fit = L.Control.extend({
+                options: {position: "topleft"},
+                onAdd: function () {
+                    var div = L.DomUtil.create("div", "leaflet-bar leaflet-control");
+                    var a = L.DomUtil.create("a", "planner-fit", div);
+                    a.href = "#"; a.title = "Fit the territory"; a.textContent = "\u2922";
+                    a.setAttribute("role", "button");
+                    a.setAttribute("aria-label", "Fit the territory");
+                    L.DomEvent.on(a, "click", function (e) {
+                        L.DomEvent.stop(e); map.fitBounds(bounds, {padding: [8, 8]});
+                    });
+                    return div;
+                }
+            });
+            new Fit().addTo(map);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds):
+        super().__init__()
+        self._name = "MapBehaviour"
+        self.bounds = [[float(v) for v in corner] for corner in bounds]
+        self.css = LABEL_CSS
+
+
+class SectorLabels(MacroElement):
+    """Sector ids and lead codes written on the map where they fit: a label is hidden while
+    the sector is smaller on screen than its text (checked again after every zoom). The
+    texts are HTML-escaped before they reach the page, as tooltips' are."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var group = {{ this._parent.get_name() }};
+            var data = {{ this.data|tojson }};
+            var layer = L.geoJSON(data, {pointToLayer: function (f, ll) {
+                var box = document.createElement("div");
+                box.className = "planner-label";
+                // the texts are HTML-escaped in Python (as every tooltip's): markup in a
+                // name shows as text
+                box.innerHTML = "<b>" + f.properties.id + "</b>" +
+                    (f.properties.lead ? "<br>" + f.properties.lead : "");
+                return L.marker(ll, {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "planner-label-icon", html: box,
+                                     iconSize: null})});
+            }});
+            function fit() {
+                var map = group._map;
+                if (!map) { return; }
+                layer.eachLayer(function (m) {
+                    var el = m.getElement();
+                    if (!el) { return; }
+                    var b = m.feature.properties.box;
+                    var p = map.latLngToContainerPoint([b[1], b[0]]);
+                    var q = map.latLngToContainerPoint([b[3], b[2]]);
+                    el.style.visibility = "hidden";
+                    el.style.display = "";
+                    var room = el.firstChild.offsetWidth < 0.9 * Math.abs(q.x - p.x) &&
+                               el.firstChild.offsetHeight < 0.9 * Math.abs(q.y - p.y);
+                    el.style.display = room ? "" : "none";
+                    el.style.visibility = "";
+                });
+            }
+            layer.addTo(group);
+            function watch() {
+                if (group._map && !group._plannerLabels) {
+                    group._plannerLabels = true;
+                    group._map.on("zoomend", fit);
+                }
+                fit();
+            }
+            group.on("add", watch);
+            setTimeout(watch, 0);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: dict):
+        super().__init__()
+        self._name = "SectorLabels"
+        self.data = features
+
+
+LABEL_CSS = (".planner-label{font:11px/1.15 sans-serif;color:#111;text-align:center;"
+             "white-space:nowrap;transform:translate(-50%,-50%);text-shadow:0 0 2px #fff,"
+             "0 0 2px #fff,0 0 3px #fff;pointer-events:none}"
+             ".planner-label-icon{background:none;border:none}")
+
+
+def label_features(sectors_shown: gpd.GeoDataFrame) -> dict:
+    """Label points (inside each sector) with the sector id, its lead and its size (its
+    bounding box in lon/lat), as GeoJSON for :class:`SectorLabels`."""
+    wgs = gpd.GeoSeries(sectors_shown.geometry.values, crs=sectors_shown.crs).to_crs(WGS84)
+    points = shapely.point_on_surface(wgs.values)
+    boxes = shapely.bounds(wgs.values)
+    features = []
+    for sid, lead, pt, box in zip(sectors_shown["sector_id"], sectors_shown["lead"], points,
+                                  boxes):
+        features.append({"type": "Feature",
+                         "properties": {"id": html.escape(str(sid)),
+                                        "lead": html.escape(str(lead or "")),
+                                        "box": [round(float(v), DECIMALS + 1) for v in box]},
+                         "geometry": {"type": "Point", "coordinates": [
+                             round(pt.x, DECIMALS + 1), round(pt.y, DECIMALS + 1)]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def layer_switcher() -> folium.LayerControl:
-    """The control that toggles the map's layers, always open."""
-    return folium.LayerControl(collapsed=False)
+    """The control that toggles the map's layers, folded into a button (it would otherwise
+    cover part of the territory)."""
+    return folium.LayerControl(collapsed=True)
 
 
-def sector_group(scenario, sectors_shown: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """The sectors of a :func:`sector_display` frame as a layer group, coloured by lead."""
+def sector_group(scenario, sectors_shown: gpd.GeoDataFrame, *,
+                 labels: bool = True) -> folium.FeatureGroup:
+    """The sectors of a :func:`sector_display` frame as a layer group, coloured by lead, with
+    their ids and leads written on them where they fit."""
     group = folium.FeatureGroup(name="sectors")
     if len(sectors_shown):
         colours = lead_colours(c.code for c in scenario.contingents)
         _sector_layer(sectors_shown, colours).add_to(group)
+        if labels:
+            SectorLabels(label_features(sectors_shown)).add_to(group)
     return group
 
 
@@ -186,34 +348,27 @@ def _tooltip(frame, fields):
     return folium.GeoJsonTooltip(present) if present else None
 
 
+def sector_style(p: dict, colours: dict) -> dict:
+    """How a sector is drawn: filled in its lead's colour; a hard violation outlined in red;
+    a locked sector with a dashed outline; the selected sector with a thick dark outline."""
+    style = {"fillColor": colours.get(p.get("lead"), NO_LEAD), "fillOpacity": 0.7,
+             "color": "#333333", "weight": 1}
+    if p.get("hard"):
+        style.update(color=HARD_OUTLINE, weight=3)
+    if p.get("locked"):
+        style.update(dashArray="6 4", weight=max(style["weight"], 2))
+    if p.get("selected"):
+        style.update(color=SELECTED_OUTLINE, weight=4, fillOpacity=0.85)
+    return style
+
+
 def _sector_layer(frame, colours):
-    def style(feature):
-        p = feature["properties"]
-        return {"fillColor": colours.get(p.get("lead"), NO_LEAD), "fillOpacity": 0.7,
-                "color": HARD_OUTLINE if p.get("hard") else "#333333",
-                "weight": 3 if p.get("hard") else 1}
     tip = folium.GeoJsonTooltip(["sector_id", "lead", "troops", "required", "status"],
-                                aliases=["sector", "lead", "troops", "required", "status"])
-    return _geojson(frame, "sectors", style, tooltip=tip)
-
-
-def context_layers(scenario) -> list[folium.GeoJson]:
-    """The scenario's context zones (``layers.zones``) and other context layers
-    (``layers.context``), each a layer of its own, names escaped like every other layer's."""
-    layers = scenario.layers
-    out = []
-    if layers.zones is not None:
-        out.append(_geojson(layers.zones, "zones", lambda f: {
-            "color": "#6a3d9a", "weight": 2, "dashArray": "6 4", "fill": False},
-            tooltip=_tooltip(layers.zones, ["zone"])))
-    marker = folium.CircleMarker(radius=4, color="#444", weight=1, fill=True,
-                                 fill_color="#bbbbbb", fill_opacity=1)
-    for name, frame in layers.context.items():
-        out.append(folium.GeoJson(display_features(frame), name=html.escape(name), show=True,
-                                  style_function=lambda f: {"color": "#636363", "weight": 2,
-                                                            "fillOpacity": 0.1},
-                                  marker=marker, tooltip=_tooltip(frame, ["name", "kind"])))
-    return out
+                                aliases=["sector", "lead", "troops", "required", "status"],
+                                style="font-size:11px;padding:2px 4px")
+    shown = frame.drop(columns=["rules"], errors="ignore")
+    return _geojson(shown, "sectors", lambda f: sector_style(f["properties"], colours),
+                    tooltip=tip)
 
 
 def _borders_layer(frame):
@@ -231,6 +386,39 @@ def _crossings_layer(frame):
                                  fill_color="#ffd92f", fill_opacity=1)
     return folium.GeoJson(display_features(frame, simplify_m=0), name="crossings",
                           marker=marker, tooltip=_tooltip(frame, ["name"]))
+
+
+def zoom_for(bounds, width: int = 800, height: int = 600, padding: int = 60) -> int:
+    """The largest whole Web Mercator zoom at which ``bounds`` (lon/lat) fit a map of
+    ``width`` x ``height`` pixels with ``padding`` to spare."""
+    minx, miny, maxx, maxy = bounds
+
+    def merc(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85.0), -85.0)) / 2))
+    dx = max((maxx - minx) / 360.0, 1e-9)
+    dy = max((merc(maxy) - merc(miny)) / (2 * math.pi), 1e-9)
+    fit = min(math.log2(max(width - padding, 1) / (256 * dx)),
+              math.log2(max(height - padding, 1) / (256 * dy)))
+    return int(max(1, min(18, math.floor(fit))))
+
+
+def focus_view(focus, table, scenario, height: int, width: int = 800):
+    """``(center, zoom)`` that show ``focus`` (``("sector", id)`` or ``("place", name)``), or
+    ``(None, None)`` to keep the map as the planner left it."""
+    if not focus:
+        return None, None
+    kind, name = focus
+    if kind == "sector" and name in set(table.sectors["sector_id"].astype(str)):
+        geom = table.sectors.loc[table.sectors["sector_id"].astype(str) == name]
+        bounds = geom.to_crs(WGS84).total_bounds
+        return ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2), \
+            zoom_for(bounds, width, height)
+    places = scenario.layers.places
+    found = places[places["name"].astype(str) == name]
+    if kind == "place" and len(found):
+        point = found.to_crs(WGS84).geometry.values[0]
+        return (point.y, point.x), 13
+    return None, None
 
 
 def legend_entries(scenario, leads_in_use: Iterable[str]) -> list[tuple[str, str, str]]:

@@ -86,3 +86,99 @@ def phase_rows(plan: Plan, phase: int, sectors, codes, requirements) -> list[dic
         row.update({c: int(a.troops.get(c, 0)) for c in codes})
         rows.append(row)
     return rows
+
+
+def lock_rows(plan: Plan, phase: int, sectors, report) -> dict[str, dict]:
+    """``{sector: {"status": "2 hard, 1 soft" | "ok", "locked": bool}}`` for the table."""
+    from planner.ui.mapview import status_words, violation_counts
+    counts = violation_counts(report)
+    return {s: {"status": status_words(*counts.get((phase, s), (0, 0))),
+                "locked": (phase, s) in plan.pins} for s in sectors}
+
+
+def force_rows(view, phase: int) -> list[dict]:
+    """The force at a glance in ``phase``: per contingent of the scenario, troops offered
+    (with what-if figures), deployed and left, its share of the troops deployed, the sectors
+    it leads, whether it is in the force and may deploy in this phase, and its tasks."""
+    plan, scenario = view.plan, view.scenario
+    force = {c.code: c for c in view.force}
+    deployed = plan.troops_by_nation(phase)
+    total = sum(deployed.values())
+    led: dict[str, int] = {}
+    for s in view.open_in(phase):
+        lead = plan.get(phase, s).lead
+        if lead:
+            led[lead] = led.get(lead, 0) + 1
+    rows = []
+    for c in scenario.contingents:
+        offered = force[c.code].troops if c.code in force else 0
+        used = deployed.get(c.code, 0)
+        rows.append({"contingent": c.code, "name": c.name,
+                     "in force": c.code in force, "available": _available(c, phase),
+                     "offered": offered, "deployed": used, "left": offered - used,
+                     "share": round(used / total, 3) if total else 0.0,
+                     "sectors led": led.get(c.code, 0), "tasks": ", ".join(sorted(c.tasks))})
+    return rows
+
+
+def _available(contingent, phase: int) -> bool:
+    until = getattr(contingent, "available_until", None)
+    return contingent.available_from <= phase and (until is None or phase <= until)
+
+
+def phase_totals(view, phase: int) -> dict:
+    """Troops required against troops deployed and offered in ``phase`` (the force's)."""
+    required = sum(view.requirements[(phase, s)].troops for s in view.open_in(phase))
+    deployed = sum(view.plan.troops_by_nation(phase).values())
+    offered = sum(c.troops for c in view.force if _available(c, phase))
+    return {"phase": phase, "sectors": len(view.open_in(phase)), "required": required,
+            "deployed": deployed, "offered": offered}
+
+
+def optimizer_words(result, mandate_label: str, seconds_allowed: float) -> str:
+    """The optimizer's answer in plain words for a staff planner (no solver jargon)."""
+    tiers = "; ".join(f"{name} {value:,}" for name, value in result.penalties.items())
+    took = f"{result.seconds:.1f} s"
+    if result.status == "OPTIMAL":
+        return (f"A plan that breaks no hard rule under {mandate_label}: the best possible, "
+                f"proven ({took}). " + (f"It scores, in order of priority: {tiers}." if tiers else ""))
+    if result.status == "FEASIBLE" and result.plan is not None:
+        return (f"A plan that breaks no hard rule under {mandate_label}; not proven the best "
+                f"within the {seconds_allowed:g} s allowed. " +
+                (f"It scores, in order of priority: {tiers}." if tiers else ""))
+    if result.status == "INFEASIBLE":
+        return f"No plan can keep every hard rule under {mandate_label} ({took}). Why:"
+    return (f"No plan was found within the {seconds_allowed:g} s allowed (the solver "
+            "ran out of time, which does not mean none exists).")
+
+
+def later_leads_to_carry(plan: Plan, open_by_phase: dict[int, list[str]], phase: int,
+                         sector: str) -> list[int]:
+    """Later phases where ``sector`` is still open and has a lead other than its lead in
+    ``phase`` (an edit offers to carry the lead into them)."""
+    lead = plan.get(phase, sector).lead
+    if lead is None:
+        return []
+    return [p for p, open_ in sorted(open_by_phase.items())
+            if p > phase and sector in open_ and plan.get(p, sector).lead != lead]
+
+
+def recut_losses(plan: Plan, sectors_of_phase: list[str]) -> dict:
+    """What re-cutting a phase clears: its sectors and, over every phase, their assignments
+    and locks."""
+    gone = set(sectors_of_phase)
+    rows = [k for k, a in plan.assignments.items() if k[1] in gone and (a.lead or a.troops)]
+    locks = [k for k in plan.pins if k[1] in gone]
+    return {"sectors": sorted(gone), "assignments": len(rows), "locks": len(locks)}
+
+
+LEGEND = [
+    ("outline", "#d62728", "a hard rule is broken in this sector"),
+    ("outline-dashed", "#333333", "locked: the optimizer keeps it"),
+    ("outline", "#111111", "the selected sector"),
+    ("fill-dashed", "#7f7f7f", "ground the army still holds in this phase"),
+    ("outline", "#2b8cbe", "vacated increments (switch them on in the layer button)"),
+    ("dot", "#ffd92f", "crossing"),
+    ("line", "#000000", "land border"),
+    ("line", "#3182bd", "coast"),
+]

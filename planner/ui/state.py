@@ -106,6 +106,8 @@ class AppState:
         A refused save waiting for the planner's choice.
     notice, error
         A message about the last action (merged, reloaded; or refused input).
+    focus
+        What the map was asked to zoom to (a sector or a place), until the phase changes.
     """
 
     name: str
@@ -121,6 +123,7 @@ class AppState:
     conflict: Conflict | None = None
     notice: str | None = None
     error: str | None = None
+    focus: tuple | None = None  # what the map zooms to: ("sector", id) or ("place", name)
 
     @property
     def plan(self) -> Plan:

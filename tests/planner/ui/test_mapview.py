@@ -50,3 +50,38 @@ def test_map_builds_for_layers_without_optional_fields(mini):
     bare = mini.with_changes(layers=layers)
     html = build_map(bare, 1, sectors_shown=many_sectors(3), held=held).get_root().render()
     assert "leaflet" in html
+
+
+def test_sectors_carry_words_locks_and_the_selection_and_labels_are_text(gaza):
+    from planner.domain.sectors import sector_table
+    from planner.rules.check import check
+    from planner.ui.mapview import build_map, label_features, sector_display, sector_style
+    from planner.ui.panels import starting_plan
+    table = sector_table(gaza)
+    plan = starting_plan(gaza, table).with_pin(1, "P1-S02")
+    report = check(plan, gaza, "chapter-vi", table=table)
+    shown = sector_display(table.sectors, 1, plan, report,
+                           table.requirements(gaza.mandates["chapter-vi"]), selected="P1-S05")
+    rows = shown.set_index("sector_id")
+    assert rows.loc["P1-S12", "status"] == "1 hard" and rows.loc["P1-S05", "status"] == "ok"
+    assert rows.loc["P1-S02", "locked"] and rows["selected"].sum() == 1
+    colours = {"IDN": "#1f77b4"}
+    assert sector_style(dict(rows.loc["P1-S12"]), colours)["color"] == "#d62728"
+    assert sector_style(dict(rows.loc["P1-S02"]), colours)["dashArray"] == "6 4"
+    assert sector_style(dict(rows.loc["P1-S05"]), colours)["weight"] == 4
+    labels = label_features(shown.reset_index())
+    assert [f["properties"]["id"] for f in labels["features"]][:2] == ["P1-S01", "P1-S02"]
+    marked = shown.reset_index().assign(lead="<b>X</b>")
+    script = build_map(gaza, 1, sectors_shown=marked).get_root().render()
+    assert "\\u0026lt;b\\u0026gt;X" in script  # escaped, then written into the JSON
+    assert "<b>X</b>" not in script and "\\u003cb\\u003eX" not in script
+
+
+def test_the_map_zooms_only_after_a_click_folds_its_layers_and_fits_the_territory(mini):
+    from planner.ui.mapview import build_map, layer_switcher, zoom_for
+    html = build_map(mini, 1).get_root().render()
+    assert '"scrollWheelZoom": false' in html and "scrollWheelZoom.enable()" in html
+    assert "Fit the territory" in html and "fitBounds" in html
+    assert layer_switcher().options["collapsed"] is True
+    # a sector of 2 km fits a 800 x 600 map at a closer zoom than a territory of 40 km
+    assert zoom_for((34.4, 31.4, 34.42, 31.42)) > zoom_for((34.2, 31.2, 34.6, 31.6)) >= 9
