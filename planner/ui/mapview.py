@@ -186,6 +186,8 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
     if increments is not None:
         _geojson(increments, "vacated increments",
                  lambda f: dict(INCREMENT_STYLE), show=False).add_to(m)
+    for layer in context_layers(scenario):
+        layer.add_to(m)
     if sectors_shown is not None:
         sector_group(scenario, sectors_shown).add_to(m)
     _borders_layer(layers.borders).add_to(m)
@@ -369,6 +371,25 @@ def _sector_layer(frame, colours):
     shown = frame.drop(columns=["rules"], errors="ignore")
     return _geojson(shown, "sectors", lambda f: sector_style(f["properties"], colours),
                     tooltip=tip)
+
+
+def context_layers(scenario) -> list[folium.GeoJson]:
+    """The scenario's context zones (``layers.zones``) and other context layers
+    (``layers.context``), each a layer of its own, names escaped like every other layer's."""
+    layers = scenario.layers
+    out = []
+    if layers.zones is not None:
+        out.append(_geojson(layers.zones, "zones", lambda f: {
+            "color": "#6a3d9a", "weight": 2, "dashArray": "6 4", "fill": False},
+            tooltip=_tooltip(layers.zones, ["zone"])))
+    marker = folium.CircleMarker(radius=4, color="#444", weight=1, fill=True,
+                                 fill_color="#bbbbbb", fill_opacity=1)
+    for name, frame in layers.context.items():
+        out.append(folium.GeoJson(display_features(frame), name=html.escape(name), show=True,
+                                  style_function=lambda f: {"color": "#636363", "weight": 2,
+                                                            "fillOpacity": 0.1},
+                                  marker=marker, tooltip=_tooltip(frame, ["name", "kind"])))
+    return out
 
 
 def _borders_layer(frame):
