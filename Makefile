@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-sectors bench-check bench-solve bench-app bench-compare bench-report screenshot architecture clean setup
+.PHONY: run test bench bench-sectors bench-check bench-solve bench-app bench-compare bench-sweep bench-report screenshot architecture clean setup
 
 setup: $(STAMP)
 
@@ -27,7 +27,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(BENCH_STAMP)
 
-bench: bench-sectors bench-check bench-solve bench-app bench-compare bench-report
+bench: bench-sectors bench-check bench-solve bench-app bench-compare bench-sweep bench-report
 
 bench-sectors: $(BENCH_STAMP)
 	$(BIN)/python -m bench.sectors
@@ -46,6 +46,9 @@ bench-report: $(STAMP)
 
 bench-compare: $(STAMP)
 	$(BIN)/python -m bench.compare
+
+bench-sweep: $(STAMP)
+	$(BIN)/python -m bench.sweep
 
 screenshot: $(STAMP)
 	$(BIN)/python -m bench.screenshot
