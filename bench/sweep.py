@@ -11,12 +11,15 @@ Run: ``make bench-sweep`` (or ``.venv/bin/python bench/sweep.py``). The table gi
 the time to start the cluster (worker processes up, the planner imported on each), the time
 to decide the cases, cases per second, how many the pre-checks decided, and whether the rows
 equal those of the 1-worker run (they must: one solver thread, fixed seed, deterministic
-time limit). Times are wall-clock and depend on the machine's load, printed before and after.
+time limit). Times are wall-clock and depend on the machine's load, printed before and after;
+"worker CPU s" is the CPU time the workers got during the sweep, and "cores used" that over
+the sweep's wall time: below the worker count, other processes held the cores.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -37,27 +40,35 @@ def _warm_up():
     return True
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this (worker) process so far."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
 def run(problem, cases, workers, time_limit, folder):
-    """One sweep on a fresh local cluster: (start seconds, stats, rows)."""
+    """One sweep on a fresh local cluster: (start seconds, stats, rows, worker CPU seconds)."""
     start = time.perf_counter()
     path = Path(folder) / f"{len(cases)}-{workers}.parquet"
     with dask_client(workers=workers) as client:
         client.run(_warm_up)
         started = time.perf_counter() - start
+        cpu = sum(client.run(_cpu_seconds).values())
         results = ResultFile(path, digest=problem.digest,
                              options=options_key(time_limit_s=time_limit, seed=0))
         stats = run_sweep(problem, cases, results, time_limit_s=time_limit, client=client)
-    return started, stats, read_results(path)
+        cpu = sum(client.run(_cpu_seconds).values()) - cpu
+    return started, stats, read_results(path), cpu
 
 
 def row(name, workers, result, base=None):
     """A table row; ``base`` is the 1-worker run to compare rows and time with."""
-    started, stats, frame = result
+    started, stats, frame, cpu = result
     same = "-" if base is None else ("yes" if frame[COMPARED].equals(base[2][COMPARED]) else "NO")
     speedup = "-" if base is None else f"{base[1].seconds / stats.seconds:.2f}x"
     return [name, stats.decided, workers, f"{started:.1f}", f"{stats.seconds:.1f}",
-            f"{started + stats.seconds:.1f}", f"{stats.per_second:.1f}", speedup,
-            stats.by_precheck, stats.feasible, same]
+            f"{started + stats.seconds:.1f}", f"{stats.per_second:.3g}", speedup,
+            f"{cpu:.1f}", f"{cpu / stats.seconds:.2f}", stats.by_precheck, stats.feasible, same]
 
 
 COMPARED = [c for c in COLUMNS if c != "seconds"]
@@ -95,8 +106,8 @@ def main(argv=None):
           f"{args.synthetic_time_limit:g} (synthetic)")
     print()
     print(table(["sweep", "cases", "workers", "cluster start s", "sweep s", "total s",
-                 "cases/s", "speed-up", "by pre-checks", "feasible", "same rows as 1 worker"],
-                rows))
+                 "cases/s", "speed-up", "worker CPU s", "cores used", "by pre-checks",
+                 "feasible", "same rows as 1 worker"], rows))
 
 
 if __name__ == "__main__":
