@@ -503,6 +503,17 @@ def apply_variant(state: AppState, env: Env, work: Working, label: str) -> AppSt
     return replace(after, notice=f"Applied {label} as revision {after.revision}.")
 
 
+def apply_variant(state: AppState, env: Env, work: Working, label: str) -> AppState:
+    """Make a what-if result (``work``: its plan and settings, see
+    :mod:`planner.ui.compare_view`) the next revision of the working plan."""
+    if work == state.work:
+        return _touched(state, error=None, notice=f"The working plan already is {label}.")
+    after = write(state, env, work, f"apply what-if {label}")
+    if after.error or after.conflict:
+        return after
+    return replace(after, notice=f"Applied {label} as revision {after.revision}.")
+
+
 __all__ = ["apply_proposal", "carry_lead", "changed_units", "find", "discard_proposal", "dismiss_conflict",
            "edit_lead", "edit_sectors", "edit_troops", "import_file", "open_named", "open_plan",
            "optimize", "recut", "redo", "refresh", "refused", "replace_layer", "resolve_conflict",
