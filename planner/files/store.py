@@ -213,15 +213,16 @@ class PlanStore:
         self.folder = workspace_folder(folder)
         self.path = self.folder / FILE_NAME
         self._made = False
-        if self.path.exists():
-            try:
+        try:
+            header = b""
+            if self.path.exists():
                 with self.path.open("rb") as f:
                     header = f.read(16)
-            except OSError as exc:
-                raise InputError(problem(self.path, f"the plan store cannot be opened ({exc})"))
-            if header != b"SQLite format 3\x00" and (header or self.path.stat().st_size):
-                raise InputError(problem(self.path, "the plan store cannot be opened (file is "
-                                         "not a database)"))
+        except OSError as exc:
+            raise InputError(problem(self.path, f"the plan store cannot be opened ({exc})"))
+        if header and header != b"SQLite format 3\x00":
+            raise InputError(problem(self.path, "the plan store cannot be opened (file is not "
+                                     "a database)"))
 
     def _connect(self) -> sqlite3.Connection:
         """A connection for writing; the folder and tables are made on the first one."""

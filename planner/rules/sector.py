@@ -181,12 +181,13 @@ def _mandate_reason(rule, context, key, n):
 
 
 def serving(c) -> str:
-    """The phases a contingent serves in, in words."""
+    """The phases a contingent serves in, in words: ``only from phase 2``, ``only in phase
+    1``, ``only from phase 1 to phase 2``."""
     if c.available_until is None:
-        return f"from phase {c.available_from}"
+        return f"only from phase {c.available_from}"
     if c.available_until == c.available_from:
-        return f"in phase {c.available_from} only"
-    return f"from phase {c.available_from} to phase {c.available_until}"
+        return f"only in phase {c.available_from}"
+    return f"only from phase {c.available_from} to phase {c.available_until}"
 
 
 @deployment_kind("phase_available", "A contingent deploys only in the phases it is available "
@@ -197,7 +198,7 @@ def _phase_reason(rule, context, key, n):
     if c is None or c.serves_in(key[0]):
         return None
     limit = c.available_from if key[0] < c.available_from else c.available_until
-    return Why(key[0], limit, f"is available only {serving(c)}")
+    return Why(key[0], limit, f"is available {serving(c)}")
 
 
 @deployment_kind("veto", "A stakeholder's veto bars a nation everywhere or in listed sectors, "

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from planner.solver.feasibility import Reason, task_quantities
+from planner.solver.feasibility import Reason, never_deploying, task_quantities
 from planner.solver.model import Model
 from planner.solver.stages import Limits, new_solver
 
@@ -50,7 +50,13 @@ def explain(model: Model, limits: Limits = Limits()) -> Explanation:
     for p in phases:
         sentences.append(_force_sentence(model, p))
         sentences += task_quantities(p, model.requirements, model.contingents, codes)
+    sentences += _unit_sentence(model)
     return Explanation((Reason(tuple(core), tuple(sentences)),), solved=True)
+
+
+def _unit_sentence(model: Model) -> list[str]:
+    """Contingents in play too small for their troop unit: they can never deploy."""
+    return never_deploying(model.contingents, model.unit_of, model.nations)
 
 
 def _force_sentence(model: Model, p: int) -> str:

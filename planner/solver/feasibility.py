@@ -193,7 +193,7 @@ def _first_failing(filters, phase: _Phase, with_capacity):
             allowed = _allowed(used, phase.p)
             if not phase.met(allowed):
                 codes = [n for n, c in contingents.items()
-                         if any(allowed(c, s) for s in phase.sectors)]
+                         if c.troops > 0 and any(allowed(c, s) for s in phase.sectors)]
                 return used, [], codes
     return None
 
@@ -243,17 +243,22 @@ def _troop_sentences(problem, p, bars, codes, phase: _Phase, used) -> list[str]:
     return sentences
 
 
+def never_deploying(contingents, unit_of, codes) -> list[str]:
+    """A sentence naming the contingents among ``codes`` smaller than their troop unit, who
+    can never deploy (none when there are none). ``unit_of(code)`` gives each one's unit."""
+    never = [n for n in codes if 0 < contingents[n].troops < unit_of(n)]
+    if not never:
+        return []
+    shown = ", ".join(f"{n} ({contingents[n].troops:,} troops, unit {unit_of(n):,})"
+                      for n in never)
+    whose = "its unit" if len(never) == 1 else "their units"
+    return [f"Troops deploy in whole units: {shown} can never deploy (smaller than {whose})."]
+
+
 def _unit_sentences(problem, p, codes, phase: _Phase, rounding: bool) -> list[str]:
-    """What whole troop units cost in phase ``p``: contingents smaller than their unit,
-    contingents whose last part of a unit stays home, and needs rounded up to units."""
-    contingents, out = problem.contingents, []
-    never = [n for n in codes if 0 < contingents[n].troops < problem.unit_of(n)]
-    if never:
-        shown = ", ".join(f"{n} ({contingents[n].troops:,} troops, unit "
-                          f"{problem.unit_of(n):,})" for n in never)
-        out.append(f"Troops deploy in whole units: {plural(len(never), 'contingent')} "
-                   f"smaller than {'its' if len(never) == 1 else 'their'} unit can never "
-                   f"deploy: {shown}.")
+    """What whole troop units cost in phase ``p``: contingents smaller than their unit, and
+    needs rounded up to units."""
+    out = never_deploying(problem.contingents, problem.unit_of, codes)
     unit = phase.common_unit()
     if rounding and unit is not None:
         rounded = sum(-(-n // unit) * unit for n in phase.needs)
@@ -276,10 +281,10 @@ def _usable_force(problem, p, codes, bars) -> list[str]:
         return []
     key = (p, next(s for q, s in problem.requirements if q == p))
     usable = [n for n in codes if not any(r.bars(problem, key, n) for r in everywhere)]
-    if usable == codes:
+    troops = sum(problem.contingents[n].troops for n in usable)
+    if troops == sum(problem.contingents[n].troops for n in codes):
         return []
     who = " and ".join(r.definition.bars.who(problem, p) for r in everywhere)
-    troops = sum(problem.contingents[n].troops for n in usable)
     return [f"Of these, only {troops:,} troops ({_fmt_force(problem.contingents, usable)}) "
             f"belong to contingents that {who}; the others may not deploy in phase {p}."]
 

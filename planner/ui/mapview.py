@@ -345,9 +345,10 @@ def sector_group(scenario, sectors_shown: gpd.GeoDataFrame, *,
 
 
 def _tooltip(frame, fields):
-    """A tooltip of the wanted fields that the layer has (scenario layers differ)."""
+    """A tooltip of the wanted fields that the layer has (scenario layers differ); none for an
+    empty layer (a scenario without crossings), which folium would refuse to draw."""
     present = [f for f in fields if f in frame.columns]
-    return folium.GeoJsonTooltip(present) if present else None
+    return folium.GeoJsonTooltip(present) if present and len(frame) else None
 
 
 def sector_style(p: dict, colours: dict) -> dict:

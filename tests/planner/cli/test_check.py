@@ -51,3 +51,22 @@ def test_check_bad_plan_exits_2_naming_file_feature_and_field(tmp_path):
 def test_check_unknown_mandate_exits_2(capsys):
     assert main(["check", EXAMPLE, "--mandate", "chapter-ix"]) == 2
     assert "unknown mandate" in capsys.readouterr().err
+
+
+def test_long_rule_and_sector_ids_keep_the_messages_of_check_aligned(tmp_path, capsys):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(yaml.safe_dump({"rules": [
+        {"id": "R-VETO-ISRAEL-ON-TURKISH-GROUND-TROOPS", "kind": "veto"},
+        {"id": "R-PHASE", "kind": "phase_available"}]}), encoding="utf-8")
+    assert main(["check", EXAMPLE, "--rules", str(rules)]) == 1
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  HARD")]
+    starts = {line.index(f"{nation} in P") for line in lines for nation in ("TUR", "AZE")
+              if f"{nation} in P" in line}
+    assert len(lines) >= 2 and len(starts) == 1  # every message starts in the same column
+
+
+def test_check_names_its_scenario_one_way_only(capsys):
+    import pytest
+    with pytest.raises(SystemExit):
+        main(["check", EXAMPLE, "--scenario", "data/gaza-isf", "--scenario", "elsewhere"])
+    assert "two scenarios given" in capsys.readouterr().err

@@ -129,3 +129,48 @@ def test_check_report_does_not_depend_on_row_order(gaza, table, tmp_path_factory
     shuffled = read_plan(folder / "b.geojson", table, CODES)
     assert check(shuffled, gaza, "chapter-vi", table=table) == \
         check(plan, gaza, "chapter-vi", table=table)
+
+
+# --- which scenario a plan was made for --------------------------------------------------------
+def test_a_plan_file_records_its_scenario_and_is_refused_by_another(table, gaza, tmp_path,
+                                                                     mini):
+    from planner.domain.sectors import sector_table
+    plan = random_plan(table, 4)
+    write_plan(plan, table, tmp_path / "p.geojson")
+    write_plan(plan, table, tmp_path / "p.csv")
+    doc = json.loads((tmp_path / "p.geojson").read_text(encoding="utf-8"))
+    assert doc["scenario"] == {"name": gaza.name, "hash": gaza.digest} and len(gaza.digest) == 16
+    for name in ("p.geojson", "p.csv"):
+        with pytest.raises(InputError) as err:
+            read_plan(tmp_path / name, sector_table(mini), [c.code for c in mini.contingents])
+        assert f"{name}: field 'scenario': value {gaza.name!r}: this plan was made for " \
+            f"scenario {gaza.name!r} (content {gaza.digest}), not 'Mini'" in str(err.value)
+
+
+def test_a_plan_of_a_changed_scenario_is_read_with_a_warning_and_one_without_a_record_as_is(
+        table, gaza, tmp_path):
+    import warnings
+
+    from planner.files.planfile import ScenarioChanged
+    plan = random_plan(table, 5)
+    write_plan(plan, table, tmp_path / "p.geojson")
+    doc = json.loads((tmp_path / "p.geojson").read_text(encoding="utf-8"))
+    doc["scenario"]["hash"] = "0123456789abcdef"
+    (tmp_path / "old.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.warns(ScenarioChanged, match="content 0123456789abcdef"):
+        assert read_plan(tmp_path / "old.geojson", table, CODES) == plan
+    del doc["scenario"]
+    (tmp_path / "bare.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_plan(tmp_path / "bare.geojson", table, CODES) == plan
+
+
+def test_the_scenario_content_hash_follows_the_files(tmp_path, mini_dir):
+    from planner.files.scenario_file import load_scenario
+    before = load_scenario(mini_dir, sectors=False).digest
+    assert load_scenario(mini_dir, sectors=False).digest == before
+    text = (mini_dir / "scenario.yaml").read_text(encoding="utf-8")
+    (mini_dir / "scenario.yaml").write_text(text.replace("Test data", "Test data, v2"),
+                                            encoding="utf-8")
+    assert load_scenario(mini_dir, sectors=False).digest != before

@@ -145,3 +145,85 @@ def test_a_writer_killed_mid_save_leaves_every_acknowledged_revision(tmp_path):
     for r in PlanStore(tmp_path).history("main"):
         assert r.plan == writer.plan_for(r.number)
     print(f"{KILLS} kills, {len(acknowledged)} acknowledged revisions, all present and intact")
+
+
+# --- reading never writes ----------------------------------------------------------------
+def _files(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def _read_only_folder(folder: Path):
+    """``folder`` and its files made read-only (for a user other than root, too)."""
+    for p in [*folder.iterdir(), folder]:
+        p.chmod(0o555 if p.is_dir() else 0o444)
+
+
+def test_reading_a_store_that_does_not_exist_makes_nothing(tmp_path, capsys):
+    folder = tmp_path / "none"
+    assert PlanStore(folder).names() == [] and not folder.exists()
+    assert main(["plans", "list", "--workspace", str(folder)]) == 0
+    assert not folder.exists()
+    with pytest.raises(InputError, match="no plan named 'main'"):
+        PlanStore(folder).revision("main")
+
+
+def test_plans_list_show_and_export_leave_no_wal_or_shm_in_a_read_only_workspace(
+        tmp_path, mini_dir, capsys):
+    folder = tmp_path / "ws"
+    PlanStore(folder).save("main", edited(), base=None, message="one")
+    PlanStore(folder).save("main", edited(lead="BBB"), base=1, message="two")
+    before = _files(folder)
+    assert before == {"plans.sqlite"}  # the last writer to close removed its -wal and -shm
+    _read_only_folder(folder)
+    try:
+        assert main(["plans", "list", "--workspace", str(folder)]) == 0
+        assert main(["plans", "show", "main", "--workspace", str(folder)]) == 0
+        out = capsys.readouterr().out
+        assert "main: revision 2" in out and "revision 1" in out
+        assert PlanStore(folder).revision("main", 1).plan == edited()
+        assert PlanStore(folder).integrity() == "ok"
+        assert _files(folder) == before
+    finally:
+        folder.chmod(0o755)
+        (folder / "plans.sqlite").chmod(0o644)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(),
+                    reason="needs root and setpriv to run the listing as an unprivileged user")
+def test_a_user_who_may_not_write_the_workspace_can_list_it():
+    import shutil
+    import tempfile
+    outer = Path(tempfile.mkdtemp(prefix="planner-ro-"))  # /tmp: every user may pass through
+    outer.chmod(0o755)
+    folder = outer / "ws"
+    PlanStore(folder).save("main", edited(), base=None, message="one")
+    _read_only_folder(folder)
+    try:
+        out = subprocess.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                              "--clear-groups", sys.executable, "-m", "planner", "plans",
+                              "list", "--workspace", str(folder)],
+                             capture_output=True, text=True, timeout=120,
+                             cwd=Path(__file__).resolve().parents[3])
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.startswith("main: revision 1")
+        assert _files(folder) == {"plans.sqlite"}
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(outer)
+
+
+def test_reads_while_a_writer_holds_the_store_open_see_every_committed_revision(tmp_path):
+    import sqlite3
+    folder = tmp_path / "ws"
+    store = PlanStore(folder)
+    store.save("main", edited(), base=None)
+    writer = sqlite3.connect(folder / "plans.sqlite", isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    try:
+        writer.execute("SELECT 1 FROM plans").fetchall()  # a -wal file exists while it is open
+        store.save("main", edited(lead="BBB"), base=1)  # committed to the WAL, not checkpointed
+        assert (folder / "plans.sqlite-wal").exists()
+        assert PlanStore(folder).latest_number("main") == 2
+        assert PlanStore(folder).revision("main").plan == edited(lead="BBB")
+    finally:
+        writer.close()

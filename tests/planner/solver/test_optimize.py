@@ -2,6 +2,7 @@
 random small scenarios checked against the checker and brute force."""
 import itertools
 import json
+import os
 from dataclasses import replace
 from types import MappingProxyType
 
@@ -182,13 +183,19 @@ def tiny(tmp_path_factory):
     return s, table
 
 
+UNITS = [None, 10, 20, 30]  # None: the scenario's troop_unit (10 in ``tiny``)
+
+
 @st.composite
 def scenarios(draw):
+    """Contingents of 0 to 40 troops in units of 10, 20 or 30 (some smaller than their unit),
+    a mandate, vetoes and a random set of rules over the two sectors of ``tiny``."""
     n = draw(st.integers(1, 3))
-    contingents = [Contingent(code, code, draw(st.sampled_from([0, 10, 20, 30])),
+    contingents = [Contingent(code, code, draw(st.sampled_from([0, 10, 20, 30, 40])),
                               frozenset(draw(st.sets(st.sampled_from(TASKS), min_size=1))),
                               frozenset(draw(st.sets(st.sampled_from(["chapter-vi", "x"]),
-                                                     min_size=1))), 1)
+                                                     min_size=1))), 1,
+                              unit=draw(st.sampled_from(UNITS)))
                    for code in CODES[:n]]
     mandate = Mandate("chapter-vi", "VI", draw(st.sampled_from([0.5, 1.0])), 0,
                       draw(st.sampled_from([0, 10, 20])),
@@ -210,14 +217,27 @@ def scenarios(draw):
     return contingents, mandate, vetoes, rules
 
 
-def all_plans(table, codes, cap_units, unit=10):
-    """Every plan over the table's keys in whole units of ``unit``, up to ``cap_units`` each."""
+MAX_PLANS = 20_000  # brute force only where every plan can be checked in seconds
+
+
+def plan_space(table, units: dict, caps: dict) -> int:
+    """How many plans :func:`all_plans` enumerates."""
+    per_key = len(units) + 1
+    for code in units:
+        per_key *= caps[code] + 1
+    return per_key ** len(table.keys)
+
+
+def all_plans(table, units: dict, caps: dict):
+    """Every plan over the table's keys: each contingent in whole units of its own
+    (``units[code]``), up to ``caps[code]`` units in a sector."""
+    codes = list(units)
     per_key = []
     for p, s in table.keys:
         options = []
         for lead in [None] + codes:
-            for units in itertools.product(range(cap_units + 1), repeat=len(codes)):
-                troops = {c: u * unit for c, u in zip(codes, units)}
+            for counts in itertools.product(*(range(caps[c] + 1) for c in codes)):
+                troops = {c: k * units[c] for c, k in zip(codes, counts)}
                 options.append(Assignment(p, s, lead, troops))
         per_key.append(options)
     for combo in itertools.product(*per_key):
@@ -225,13 +245,19 @@ def all_plans(table, codes, cap_units, unit=10):
 
 
 def broken_rule_sets(scenario, table, rules, contingents, vetoes):
-    """For every plan, the set of hard rules it breaks (one pass; subsets are then lookups)."""
+    """For every plan, the set of hard rules it breaks (one pass; subsets are then lookups).
+
+    None when there are too many plans to check (see :data:`MAX_PLANS`)."""
+    from planner.domain.scenario import unit_of
     out = set()
-    codes = [c.code for c in contingents]
+    units = {c.code: unit_of(c, scenario.troop_unit) for c in contingents}
     mandate = scenario.mandates["chapter-vi"]
     need = max(table.requirement(p, s, mandate).troops for p, s in table.keys)
-    cap_units = -(-need // 10) + 1  # enough to meet any requirement, and one unit more
-    for plan in all_plans(table, codes, cap_units):
+    # enough units to meet any requirement alone, and one more (capacity may not be a rule)
+    caps = {c.code: -(-need // units[c.code]) + 1 for c in contingents}
+    if plan_space(table, units, caps) > MAX_PLANS:
+        return None
+    for plan in all_plans(table, units, caps):
         report = check(plan, scenario, "chapter-vi", rules=rules, table=table,
                        contingents=contingents, vetoes=vetoes)
         out.add(frozenset(v.rule_id for v in report.hard))
@@ -244,6 +270,31 @@ def feasible(rule_ids, broken_sets):
     return any(not (b & rule_ids) for b in broken_sets)
 
 
+def shortfall(report) -> int:
+    """Troops missing over the sectors, added up here from the checker's violations."""
+    return sum(v.limit - v.measured for v in report.violations if v.kind == "troops_required")
+
+
+def assert_figures_are_the_checkers(result, scenario, rules, table, contingents, vetoes):
+    """The figures a solve prints are those of an independent check of its plan."""
+    report = check(result.plan, scenario, "chapter-vi", rules=rules, table=table,
+                   contingents=contingents, vetoes=vetoes)
+    weights = {r.id: r.weight for r in rules}
+    figures = result.penalties
+    assert figures["soft penalty"] == sum(weights[v.rule_id] for v in report.soft)
+    assert figures["troops deployed"] == sum(a.total for a in result.plan)
+    if "hard violations" in figures:
+        assert figures["hard violations"] == len(report.hard)
+        assert figures["troop shortfall (troops)"] == shortfall(report)
+    return report
+
+
+def in_units(plan, contingents, troop_unit):
+    from planner.domain.scenario import unit_of
+    units = {c.code: unit_of(c, troop_unit) for c in contingents}
+    return all(t % units[n] == 0 for a in plan for n, t in a.troops.items())
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=scenarios())
 def test_random_small_scenarios_plans_pass_checker_and_infeasible_cores_are_minimal(tiny, case):
@@ -253,16 +304,76 @@ def test_random_small_scenarios_plans_pass_checker_and_infeasible_cores_are_mini
     result = solve(scenario, "chapter-vi", rules=rules, contingents=contingents, vetoes=vetoes,
                    table=table, time_limit_s=10)
     assert result.status in ("OPTIMAL", "INFEASIBLE")
+    loose = solve(scenario, "chapter-vi", rules=rules, contingents=contingents, vetoes=vetoes,
+                  table=table, time_limit_s=10, best_effort=True)
+    assert loose.plan is not None and in_units(loose.plan, contingents, scenario.troop_unit)
+    loose_report = assert_figures_are_the_checkers(loose, scenario, rules, table, contingents,
+                                                   vetoes)
     if result.plan is not None:
-        report = check(result.plan, scenario, "chapter-vi", rules=rules, table=table,
-                       contingents=contingents, vetoes=vetoes)
-        assert report.hard == []
+        report = assert_figures_are_the_checkers(result, scenario, rules, table, contingents,
+                                                 vetoes)
+        assert report.hard == [] and in_units(result.plan, contingents, scenario.troop_unit)
+        assert loose_report.hard == []  # best effort bends nothing when nothing must bend
         return
+    assert loose_report.hard  # no plan keeps every hard rule: the least-bad one breaks some
     if len(contingents) > 2:
-        return  # too many plans to enumerate; the checker-side property above still ran
+        return  # too many plans to enumerate; the checker-side properties above still ran
     broken = broken_rule_sets(scenario, table, rules, contingents, vetoes)
+    if broken is None:
+        return
     for reason in result.explanation.reasons:
         core = frozenset(r.split("@")[0] for r in reason.rules)
         assert not feasible(core, broken), f"{core} is feasible"
         for r in core:
             assert feasible(core - {r}, broken), f"{core} is not minimal: drop {r}"
+
+
+# --- random scenarios at every scale -------------------------------------------------------
+@st.composite
+def scaled(draw):
+    """The two sectors of ``tiny`` measured as if they covered 10 to 100,000 km² with 0 to 300
+    residents per km², contingents of 1 to 10,000 troops in units of 1 to 500."""
+    area = draw(st.floats(10, 100_000))
+    share = draw(st.floats(0.1, 0.9))
+    density = draw(st.sampled_from([0, 5, 50, 300]))
+    n = draw(st.integers(1, 3))
+    contingents = [Contingent(code, code, draw(st.integers(1, 10_000)),
+                              frozenset(draw(st.sets(st.sampled_from(TASKS), min_size=1))),
+                              frozenset({"chapter-vi"}), 1,
+                              unit=draw(st.sampled_from([1, 5, 50, 100, 500])))
+                   for code in CODES[:n]]
+    mandate = Mandate("chapter-vi", "VI", draw(st.sampled_from([0, 1, 3, 20])),
+                      draw(st.sampled_from([0, 0.05, 0.5])), draw(st.sampled_from([0, 10, 150])),
+                      MappingProxyType({"all": ("monitoring",),
+                                        "contact_line": tuple(draw(st.sets(st.sampled_from(TASKS))))}))
+    rules = [spec("lead", "one_lead_per_sector"), spec("troops", "troops_required"),
+             spec("cap", "capacity"), spec("tasks", "tasks_required", min_share=0.25),
+             spec("share", "max_share", max_share=draw(st.sampled_from([0.6, 1.0]))),
+             spec("bal", "troop_balance", "soft", 1.0, max_surplus=0.25)]
+    return (area * share, area * (1 - share)), density, contingents, mandate, rules
+
+
+@settings(max_examples=int(os.environ.get("PLANNER_SCALE_EXAMPLES", 40)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(case=scaled())
+def test_at_every_scale_plans_pass_the_checker_in_whole_units_and_figures_agree(tiny, case):
+    base, table = tiny
+    areas, density, contingents, mandate, rules = case
+    frame = table.sectors.copy()
+    frame["area_km2"] = list(areas)
+    frame["population"] = [round(a * density) for a in areas]
+    big = replace(table, sectors=frame)
+    big.__dict__.pop("info", None)
+    scenario = replace(base, mandates=MappingProxyType({"chapter-vi": mandate}))
+    result = solve(scenario, "chapter-vi", rules=rules, contingents=contingents, vetoes=(),
+                   table=big, time_limit_s=10)
+    assert result.status in ("OPTIMAL", "FEASIBLE", "INFEASIBLE")
+    if result.plan is not None:
+        report = assert_figures_are_the_checkers(result, scenario, rules, big, contingents, ())
+        assert report.hard == [] and in_units(result.plan, contingents, scenario.troop_unit)
+    else:
+        loose = solve(scenario, "chapter-vi", rules=rules, contingents=contingents, vetoes=(),
+                      table=big, time_limit_s=10, best_effort=True)
+        if loose.plan is not None:
+            assert_figures_are_the_checkers(loose, scenario, rules, big, contingents, ())
+            assert in_units(loose.plan, contingents, scenario.troop_unit)
