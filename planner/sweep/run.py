@@ -117,7 +117,9 @@ def _rows_dask(client, problem, cases, time_limit_s, seed):
     from distributed import as_completed
     if not cases:
         return
-    shipped = client.scatter(problem, broadcast=True)
+    # a key of its own (hash=False): another sweep of the same problem on a shared cluster
+    # must not lose its copy when this one ends
+    shipped = client.scatter(problem, broadcast=True, hash=False)
     run = uuid.uuid4().hex[:8]
     futures = [client.submit(decide, shipped, case, time_limit_s=time_limit_s, seed=seed,
                              key=f"sweep-{run}-{i}", pure=False)
@@ -127,4 +129,4 @@ def _rows_dask(client, problem, cases, time_limit_s, seed):
             yield future.result()
     finally:
         client.cancel(futures)
-        client.cancel(shipped)
+        shipped.release()
