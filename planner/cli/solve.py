@@ -91,15 +91,17 @@ def run(args) -> int:
 
 
 def summary(result) -> str:
-    """Status, objective, bound, gap and time on one line, then the penalties."""
+    """Status, the solver's objective, bound and gap, and time on one line; then the plan's
+    figures as the checker measures them (the same check ``planner check`` runs)."""
     parts = [f"status {result.status}"]
-    if result.objective is not None:
-        parts += [f"objective {result.objective:,.0f}", f"bound {result.bound:,.0f}",
+    if result.objective is not None:  # the solver's own measure of its first tier
+        parts += [f"solver objective {result.objective:,.0f}", f"bound {result.bound:,.0f}",
                   f"gap {result.gap:.2%}"]
     parts.append(f"time {result.seconds:.2f} s")
     line = ", ".join(parts)
     if result.penalties:  # the plan's figures, measured by the checker
-        line += "\n" + "\n".join(f"  {k}: {_figure(v)}" for k, v in result.penalties.items())
+        line += "\n  the plan, as the checker measures it:\n" + "\n".join(
+            f"    {k}: {_figure(v)}" for k, v in result.penalties.items())
     if result.report is not None:
         t = result.report.totals()
         line += f"\n  check: {t['hard']} hard, {t['soft']} soft violations"

@@ -31,3 +31,29 @@ def test_solver_progress_lines_are_throttled():
         progress.solution(seconds, 100, 90)
     assert stream.getvalue().splitlines() == ["     0.10 s  objective 100  bound 90",
                                               "     0.60 s  objective 100  bound 90"]
+
+
+def test_best_effort_prints_the_figures_the_checker_finds_in_its_plan(tmp_path, mini_doc,
+                                                                     capsys):
+    import json
+    import re
+
+    from factory import write_scenario
+    mini_doc["troop_unit"] = 50  # every requirement rounds up, and AAA alone cannot cover
+    for c in mini_doc["contingents"][1:]:
+        c["troops"] = 0
+    mini_doc["contingents"][0]["troops"] = 100
+    folder = write_scenario(tmp_path / "s", mini_doc)
+    out = tmp_path / "least-bad.geojson"
+    assert main(["solve", "--scenario", str(folder), "--best-effort", "-o", str(out)]) == 1
+    printed = capsys.readouterr().out.split("Best effort:")[1]
+    figure = {k: int(v.replace(",", "")) for k, v in
+              re.findall(r"^\s+(hard violations|troop shortfall \(troops\)): ([\d,]+)$",
+                         printed, re.M)}
+    assert main(["check", str(out), "--scenario", str(folder), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    short = sum(v["limit"] - v["measured"] for v in report["violations"]
+                if v["kind"] == "troops_required")
+    assert figure == {"hard violations": report["totals"]["hard"],
+                      "troop shortfall (troops)": short}
+    assert short > 0 and f"check: {report['totals']['hard']} hard" in printed
