@@ -53,14 +53,12 @@ def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
     layers, layer_problems = _read_layers(root, layer_files or {}, r, parts,
                                           skip=() if sectors else ("sectors",))
     problems = r.problems + rules_problems + layer_problems
-    if not problems:
-        problems = _tag_problems(yaml_path, doc, parts, layers)
     if problems:
         raise InputError(problems)
     digest = content_digest(yaml_path, layer_files)
     scenario = Scenario(root=root, layers=replace(layers, sectors=None), digest=digest, **parts)
     found = _regained_warnings(scenario, root / str(layer_files["held"])) + \
-        _unit_warnings(scenario, yaml_path)
+        _unit_warnings(scenario, yaml_path) + _tag_warnings(yaml_path, parts, layers)
     if found:
         scenario = scenario.with_changes(layers=replace(
             scenario.layers, warnings=scenario.layers.warnings + tuple(found)))
@@ -141,22 +139,22 @@ def _unit_warnings(scenario: Scenario, path) -> list[Problem]:
     return out
 
 
-def _tag_problems(path, doc, parts, layers) -> list[Problem]:
-    """Tags naming a zone, a coast or a neighbour the layers do not have (a typo would
-    otherwise match no sector, silently)."""
+def _tag_warnings(path, parts, layers) -> list[Problem]:
+    """Tags naming a zone, a coast or a neighbour the layers do not have: they match no
+    sector (a typo would otherwise go unnoticed)."""
     known = {"zone": _names(layers.zones, "zone"),
              "coast": _names(_rows(layers.borders, "coast"), "name"),
              "border": _names(_rows(layers.borders, "land"), "neighbour")}
     out = []
-    for where, field, tag in _tag_uses(doc, parts):
+    for where, field, tag in _tag_uses(parts):
         prefix, _, name = tag.partition(":")
         if prefix in known and name not in known[prefix]:
             shown = ", ".join(sorted(known[prefix])) or "none"
             layer = "zones layer's `zone`" if prefix == "zone" else (
                 "coast lines' `name`" if prefix == "coast" else "land borders' `neighbour`")
             out.append(problem(path, f"unknown {prefix}: no {layer} is {name!r} (there are: "
-                               f"{shown})", feature=where[0], feature_id=where[1], field=field,
-                               value=tag))
+                               f"{shown}); the tag matches no sector", feature=where[0],
+                               feature_id=where[1], field=field, value=tag))
     return out
 
 
@@ -170,7 +168,7 @@ def _names(frame, column) -> set[str]:
     return {str(v) for v in frame[column].tolist() if v is not None and v == v and str(v)}
 
 
-def _tag_uses(doc, parts):
+def _tag_uses(parts):
     """(where, field, tag) for every tag the scenario names: mandate triggers and overrides,
     lead restrictions' attributes and contingents' preferences."""
     for m in parts["mandates"].values():
