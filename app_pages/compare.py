@@ -341,7 +341,7 @@ with right:
     st.dataframe(pd.DataFrame(cv.contingent_table(c, phase)), hide_index=True,
                  width="stretch")
 
-st.subheader("Violations by rule")
+st.subheader("Violations by rule (all phases)")
 rule_rows = cv.rule_rows(c)
 if rule_rows:
     st.dataframe(pd.DataFrame(rule_rows), hide_index=True, width="stretch")

@@ -360,3 +360,31 @@ def test_a_variant_name_outside_the_working_plans_what_ifs_is_refused(mini_share
         assert not outcome.solved and "never the working plan" in outcome.error
         assert outcome.result is None  # refused before any solve
     assert store.names() == [s.name]
+
+
+def test_two_maps_of_1000_sectors_stay_under_1_mb(tmp_path, store):
+    """Each sector shape is sent once for both maps: the document of two maps of 1,000
+    sectors (a synthetic scenario) stays under 1 MB, like the Plan page's map."""
+    import random
+
+    from bench.synthetic import write_synthetic
+    from planner.files.scenario_file import load_scenario
+    scenario = load_scenario(write_synthetic(tmp_path / "syn", sectors=(500, 300, 200),
+                                             contingents=40, seed=2, rules="planning"))
+    env = env_for(scenario, store)
+    base = Working(Plan({}), default_settings(scenario))
+    keys = env.table_for(base).keys
+    codes = [c.code for c in scenario.contingents]
+    pick = random.Random(0).choice
+    a = Plan.from_assignments([Assignment(p, s, pick(codes), {pick(codes): 100})
+                               for p, s in keys])
+    b = Plan.from_assignments([Assignment(x.phase, x.sector_id, pick(codes), x.troops)
+                               if i % 20 == 0 else x for i, x in enumerate(a)])
+    sa, sb = (cv.Chosen(("working",), label, base.with_plan(p)) for label, p in
+              (("A", a), ("B", b)))
+    c = cv.comparison_of(sa, sb, env)
+    last = scenario.phase_numbers[-1]
+    assert len(env.table_for(base).open_in(last)) == 1000
+    doc = cv.compare_map_html(env, sa, sb, c, last)
+    assert len(data_of(doc)["shapes"]) == 1000
+    assert len(doc.encode("utf-8")) < 1_000_000
