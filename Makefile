@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1
 
+# Every core: test files spread over workers; the browser tests share one worker (they start
+# app servers and Chromium, and time the page), see xdist_group("browser").
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 BENCH_STAMP := $(VENV)/.bench-installed
 

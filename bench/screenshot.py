@@ -10,7 +10,9 @@ def main(out=ROOT / "docs" / "app.png"):
     with running_app() as url, chromium_page(1500, 1000) as page:
         page.goto(url)
         map_frame(page)
-        page.get_by_role("combobox", name="Phase").click()
+        page.get_by_role("button", name="Got it").click()
+        page.wait_for_timeout(1000)
+        page.get_by_role("combobox", name="Phase", exact=True).click()
         page.get_by_role("option", name="Phase 3: security perimeter").click()
         page.wait_for_timeout(1500)
         map_frame(page)

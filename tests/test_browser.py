@@ -21,7 +21,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 # component although the map is settled and the click lands on the sector (known, not
 # understood: see the issue notes). The test re-aims up to four times; a rerun is the last
 # resort.
-pytestmark = [pytest.mark.slow, pytest.mark.flaky(reruns=3, reruns_delay=2)]
+pytestmark = [pytest.mark.slow, pytest.mark.flaky(reruns=3, reruns_delay=2),
+              pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")

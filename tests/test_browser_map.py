@@ -19,7 +19,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from test_browser import choose  # noqa: E402
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 TERRITORY = 'path[fill="#f5f1e6"]'
 

@@ -458,7 +458,9 @@ def optimize(state: AppState, env: Env, *, least_change: bool = True, best_effor
              progress=None) -> AppState:
     """Run the optimizer on the working state (locks kept; by default the least change from
     the plan): the result waits as a proposal; nothing is written until it is applied.
-    ``best_effort`` asks for the least-bad plan when no plan keeps every hard rule."""
+    ``best_effort`` asks for the least-bad plan when no plan keeps every hard rule. The time
+    limit is counted in the solver's deterministic time, so the same plan and settings give
+    the same proposal however busy the server is."""
     from planner.solver.optimize import solve
     scenario = env.scenario_for(state.work)
     table = env.table_for(state.work)
@@ -468,7 +470,7 @@ def optimize(state: AppState, env: Env, *, least_change: bool = True, best_effor
     result = solve(scenario, s.mandate, pins=dict(plan.pins), table=table,
                    time_limit_s=env.solve_seconds, reference=plan if least_change else None,
                    contingents=force, vetoes=vetoes, progress=progress,
-                   best_effort=best_effort)
+                   best_effort=best_effort, deterministic=True)
     return _touched(state, proposal=Proposal(result, state.revision, s, least_change),
                     error=None, notice=None)
 
@@ -490,17 +492,6 @@ def apply_proposal(state: AppState, env: Env) -> AppState:
 
 def discard_proposal(state: AppState) -> AppState:
     return _touched(state, proposal=None, notice="The optimizer's plan was discarded.")
-
-
-def apply_variant(state: AppState, env: Env, work: Working, label: str) -> AppState:
-    """Make a what-if result (``work``: its plan and settings, see
-    :mod:`planner.ui.compare_view`) the next revision of the working plan."""
-    if work == state.work:
-        return _touched(state, error=None, notice=f"The working plan already is {label}.")
-    after = write(state, env, work, f"apply what-if {label}")
-    if after.error or after.conflict:
-        return after
-    return replace(after, notice=f"Applied {label} as revision {after.revision}.")
 
 
 def apply_variant(state: AppState, env: Env, work: Working, label: str) -> AppState:

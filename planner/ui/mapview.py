@@ -252,36 +252,38 @@ class SectorLabels(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
             var group = {{ this._parent.get_name() }};
-            var data = {{ this.data|tojson }};
-            var layer = L.geoJSON(data, {pointToLayer: function (f, ll) {
-                var box = document.createElement("div");
-                box.className = "planner-label";
+            var data = {{ this.data|tojson }}.features;
+            var shown = {};  // index -> marker, only for the labels that fit now
+            function make(f) {
                 // the texts are HTML-escaped in Python (as every tooltip's): markup in a
                 // name shows as text
-                box.innerHTML = "<b>" + f.properties.id + "</b>" +
-                    (f.properties.lead ? "<br>" + f.properties.lead : "");
+                var html = "<div class='planner-label'><b>" + f.properties.id + "</b>" +
+                    (f.properties.lead ? "<br>" + f.properties.lead : "") + "</div>";
+                var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
                 return L.marker(ll, {interactive: false, keyboard: false,
-                    icon: L.divIcon({className: "planner-label-icon", html: box,
+                    icon: L.divIcon({className: "planner-label-icon", html: html,
                                      iconSize: null})});
-            }});
+            }
             function fit() {
                 var map = group._map;
                 if (!map) { return; }
-                layer.eachLayer(function (m) {
-                    var el = m.getElement();
-                    if (!el) { return; }
-                    var b = m.feature.properties.box;
-                    var p = map.latLngToContainerPoint([b[1], b[0]]);
-                    var q = map.latLngToContainerPoint([b[3], b[2]]);
-                    el.style.visibility = "hidden";
-                    el.style.display = "";
-                    var room = el.firstChild.offsetWidth < 0.9 * Math.abs(q.x - p.x) &&
-                               el.firstChild.offsetHeight < 0.9 * Math.abs(q.y - p.y);
-                    el.style.display = room ? "" : "none";
-                    el.style.visibility = "";
-                });
+                // the room a label needs, estimated from its text (no layout pass per label:
+                // a phase can have a thousand sectors)
+                for (var i = 0; i < data.length; i++) {
+                    var p = data[i].properties, b = p.box;
+                    var lo = map.latLngToContainerPoint([b[1], b[0]]);
+                    var hi = map.latLngToContainerPoint([b[3], b[2]]);
+                    var w = Math.abs(hi.x - lo.x), h = Math.abs(hi.y - lo.y);
+                    var need = 7 * Math.max(p.chars, 2) + 6, tall = p.lead ? 28 : 15;
+                    var fits = need < 0.9 * w && tall < 0.9 * h;
+                    if (fits && !shown[i]) {
+                        shown[i] = make(data[i]).addTo(group);
+                    } else if (!fits && shown[i]) {
+                        group.removeLayer(shown[i]);
+                        delete shown[i];
+                    }
+                }
             }
-            layer.addTo(group);
             function watch() {
                 if (group._map && !group._plannerLabels) {
                     group._plannerLabels = true;
@@ -319,6 +321,7 @@ def label_features(sectors_shown: gpd.GeoDataFrame) -> dict:
         features.append({"type": "Feature",
                          "properties": {"id": html.escape(str(sid)),
                                         "lead": html.escape(str(lead or "")),
+                                        "chars": max(len(str(sid)), len(str(lead or ""))),
                                         "box": [round(float(v), DECIMALS + 1) for v in box]},
                          "geometry": {"type": "Point", "coordinates": [
                              round(pt.x, DECIMALS + 1), round(pt.y, DECIMALS + 1)]}})
