@@ -155,8 +155,9 @@ def lonlat_scenario(folder, scale, *, sectors=True, zigzag=False):
         "places": lonlat([Point(x0 + dx, y0 + 3 * dy), Point(x0 + 3.5 * dx, y0 + 1.5 * dy)],
                          name=["Town", "Gate"], kind=["city", "crossing"]),
         "borders": lonlat([LineString([(x0, y0 + 4 * dy), (x0 + 4 * dx, y0 + 4 * dy)]),
-                           LineString([(x0, y0), (x0 + 4 * dx, y0)])],
-                          kind=["coast", "land"], neighbour=[None, "Alpha"]),
+                           LineString([(x0, y0), (x0 + 4 * dx, y0)]),
+                           LineString([(x0, y0), (x0, y0 + 4 * dy)])],
+                          kind=["coast", "land", "land"], neighbour=[None, "Alpha", "Beta"]),
     }
     west = shapely.segmentize(cell(0, 2, 2, 2), dy)  # extra vertices along the shared edge
     if sectors:
