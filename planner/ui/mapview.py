@@ -59,12 +59,31 @@ def _display_shapes(geoms, crs, simplify_m: float, decimals: int) -> list[tuple]
         if crs is not None and not crs.is_geographic and simplify_m > 0:
             part = shapely.simplify(part, simplify_m, preserve_topology=True)
         part = gpd.GeoSeries(part, crs=crs).to_crs(WGS84).values
-        part = shapely.set_precision(np.asarray(part), 10.0 ** -decimals)
+        part = _rounded(np.asarray(part), 10.0 ** -decimals)
         if len(_SHAPES) + len(todo) > _SHAPES_MAX:
             _SHAPES.clear()
         for i, g in zip(todo, part):
             _SHAPES[keys[i]] = (g, shapely.geometry.mapping(g))
     return [_SHAPES[k] for k in keys]
+
+
+def _rounded(geoms: np.ndarray, grid: float) -> np.ndarray:
+    """``geoms`` on a ``grid`` (degrees), for display. Snapping a simplified polygon can fail
+    in GEOS ("unable to assign free hole to a shell"): such a polygon is made valid first,
+    and drawn unrounded if even that fails (a few more bytes, never a crash)."""
+    try:
+        return shapely.set_precision(geoms, grid)
+    except shapely.errors.GEOSException:
+        out = np.empty(len(geoms), dtype=object)
+        for i, g in enumerate(geoms):
+            try:
+                out[i] = shapely.set_precision(g, grid)
+            except shapely.errors.GEOSException:
+                try:
+                    out[i] = shapely.set_precision(shapely.make_valid(g), grid)
+                except shapely.errors.GEOSException:
+                    out[i] = g
+        return out
 
 
 def _shown_value(v):

@@ -1,3 +1,4 @@
+import pytest
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -85,3 +86,17 @@ def test_the_map_zooms_only_after_a_click_folds_its_layers_and_fits_the_territor
     assert layer_switcher().options["collapsed"] is True
     # a sector of 2 km fits a 800 x 600 map at a closer zoom than a territory of 40 km
     assert zoom_for((34.4, 31.4, 34.42, 31.42)) > zoom_for((34.2, 31.2, 34.6, 31.6)) >= 9
+
+
+def test_display_rounding_never_crashes_on_a_polygon_geos_cannot_snap():
+    import shapely
+    from planner.ui.mapview import _rounded
+    # a hole outside its shell (what simplifying then projecting can leave): GEOS raises
+    # "unable to assign free hole to a shell" when snapping it
+    shell = [(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]
+    tricky = shapely.Polygon(shell, [[(20, 20), (21, 20), (21, 21), (20, 20)]])
+    with pytest.raises(shapely.errors.GEOSException):
+        shapely.set_precision(tricky, 1.0)
+    out = _rounded(np.array([tricky, shapely.box(0, 0, 1.23456, 1)], dtype=object), 1.0)
+    assert out[0].is_valid and out[0].area >= 100
+    assert out[1].equals(shapely.box(0, 0, 1, 1))
