@@ -95,7 +95,7 @@ def click_inside(page, frame, path):
 
 def hard_violations(page) -> int:
     text = page.get_by_text(re.compile(r"\d+ hard and \d+ soft violations")).first.inner_text()
-    return int(text.split()[0])
+    return int(re.search(r"(\d+) hard and", text).group(1))
 
 
 def test_click_sector_change_lead_see_map_and_violations_change_and_download(page, tmp_path):
