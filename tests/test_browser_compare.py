@@ -19,7 +19,9 @@ if not Path(CHROMIUM).exists():
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-pytestmark = [pytest.mark.slow, pytest.mark.flaky(reruns=2, reruns_delay=2)]
+# one xdist worker runs every browser test (they start app servers and Chromium)
+pytestmark = [pytest.mark.slow, pytest.mark.flaky(reruns=2, reruns_delay=2),
+              pytest.mark.xdist_group("browser")]
 
 EDITS = [(1, "P1-S12", "IDN"), (1, "P1-S03", "EGY"), (1, "P1-S05", "PAK")]
 
