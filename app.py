@@ -11,5 +11,6 @@ from app_pages import shell  # noqa: E402  (after set_page_config, as Streamlit 
 
 shell.start()
 pages = [st.Page("app_pages/plan.py", title="Plan", default=True),
-         st.Page("app_pages/compare.py", title="Compare")]
+         st.Page("app_pages/compare.py", title="Compare"),
+         st.Page("app_pages/what_if.py", title="What-if sweeps")]
 st.navigation(pages).run()

@@ -33,15 +33,23 @@ def subject_of(scenario, plan, *, mandate: str | None = None, plan_name: str | N
 
 
 def _briefing(scenario, plan, *, mandate, compare=None, compare_name=None, progress=None,
-              solve_limit_s=SOLVE_LIMIT_S, **about) -> tuple[Briefing, Steps]:
+              solve_limit_s=SOLVE_LIMIT_S, sweep=None, sweep_name=None,
+              **about) -> tuple[Briefing, Steps]:
     subject = subject_of(scenario, plan, mandate=mandate, **about)
-    steps = Steps(step_count(scenario, compare=compare is not None), progress)
-    extra = ([], {})
+    steps = Steps(step_count(scenario, compare=compare is not None, sweep=sweep is not None),
+                  progress)
+    sections, images = [], {}
+    if sweep is not None:
+        from planner.briefing.sweep import sweep_sections
+        more, svgs = sweep_sections(scenario, sweep, name=sweep_name)
+        sections, images = sections + more, {**images, **svgs}
+        steps("what-if sweep")
     if compare is not None:
         from planner.briefing.changes import compare_sections
-        extra = compare_sections(subject, compare, compare_name or "the other plan")
+        more, svgs = compare_sections(subject, compare, compare_name or "the other plan")
+        sections, images = sections + more, {**images, **svgs}
         steps("comparison")
-    return build_briefing(subject, extra=extra, solve_limit_s=solve_limit_s,
+    return build_briefing(subject, extra=(sections, images), solve_limit_s=solve_limit_s,
                           steps=steps), steps
 
 
@@ -50,7 +58,7 @@ def briefing_pdf(scenario, plan, *, mandate: str, plan_name: str | None = None,
                  compare_name: str | None = None, progress: Progress | None = None,
                  when: dt.datetime | None = None, table=None,
                  solve_limit_s: float = SOLVE_LIMIT_S, revision_note: str | None = None,
-                 report=None) -> bytes:
+                 report=None, sweep=None, sweep_name: str | None = None) -> bytes:
     """The briefing of ``plan`` as PDF bytes.
 
     Parameters
@@ -77,12 +85,18 @@ def briefing_pdf(scenario, plan, *, mandate: str, plan_name: str | None = None,
     table, report
         The scenario's :class:`planner.domain.sectors.SectorTable` and the plan's check
         report under ``mandate``, when already at hand (built otherwise).
+    sweep, sweep_name
+        A what-if sweep's results (a results file's path, a results frame or a list of
+        result rows) and how to name them: adds a section with the minimal coalitions per
+        mandate, each contingent's criticality, what each veto costs and the sweep's charts
+        (:mod:`planner.briefing.sweep`; results of another scenario raise ``InputError``).
     """
     briefing, steps = _briefing(scenario, plan, mandate=mandate, plan_name=plan_name,
                                 revision=revision, author=author, compare=compare,
                                 compare_name=compare_name, progress=progress, when=when,
                                 table=table, solve_limit_s=solve_limit_s,
-                                revision_note=revision_note, report=report)
+                                revision_note=revision_note, report=report, sweep=sweep,
+                                sweep_name=sweep_name)
     pdf = typeset(briefing.doc, briefing.images, timestamp=briefing.timestamp)
     steps("typeset the PDF")
     return pdf
@@ -93,13 +107,14 @@ def briefing_html(scenario, plan, *, mandate: str, plan_name: str | None = None,
                   compare_name: str | None = None, progress: Progress | None = None,
                   when: dt.datetime | None = None, table=None,
                   solve_limit_s: float = SOLVE_LIMIT_S, revision_note: str | None = None,
-                  report=None) -> str:
+                  report=None, sweep=None, sweep_name: str | None = None) -> str:
     """The same briefing as :func:`briefing_pdf`, as one self-contained HTML document."""
     briefing, steps = _briefing(scenario, plan, mandate=mandate, plan_name=plan_name,
                                 revision=revision, author=author, compare=compare,
                                 compare_name=compare_name, progress=progress, when=when,
                                 table=table, solve_limit_s=solve_limit_s,
-                                revision_note=revision_note, report=report)
+                                revision_note=revision_note, report=report, sweep=sweep,
+                                sweep_name=sweep_name)
     text = briefing_document_html(briefing.doc, briefing.images)
     steps("wrote the HTML")
     return text

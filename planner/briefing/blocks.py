@@ -57,6 +57,13 @@ def table(columns: Sequence[str], rows: list[list[str]], *, align: str, widths: 
             "widths": list(widths), "tones": tones or [""] * len(rows), "caption": caption}
 
 
+def image(name: str, width_in: float, height_in: float, caption: str = "") -> dict:
+    """A picture (an SVG file the briefing carries under ``name``), ``width_in`` by
+    ``height_in`` inches on paper, centred, with a caption below."""
+    return {"type": "image", "image": name, "width-in": round(float(width_in), 4),
+            "height-in": round(float(height_in), 4), "caption": caption}
+
+
 def section(title: str, blocks: list[dict], *, kind: str = "text") -> dict:
     """A titled section; every section starts a new page."""
     return {"title": title, "kind": kind, "blocks": blocks}

@@ -162,10 +162,11 @@ def cover(subject: Subject, sections: list[dict]) -> dict:
             "disclaimer": scenario.disclaimer.strip() or "The scenario states no disclaimer."}
 
 
-def step_count(scenario, *, compare: bool = False) -> int:
+def step_count(scenario, *, compare: bool = False, sweep: bool = False) -> int:
     """Steps of a whole briefing: a map per phase, the tables, a solve per other mandate,
-    the comparison, and typesetting."""
-    return len(scenario.phases) + 1 + (len(scenario.mandates) - 1) + int(compare) + 1
+    the sweep, the comparison, and typesetting."""
+    return (len(scenario.phases) + 1 + (len(scenario.mandates) - 1) + int(sweep)
+            + int(compare) + 1)
 
 
 def build_briefing(subject: Subject, *, extra: tuple[list[dict], dict] = ([], {}),

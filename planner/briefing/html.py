@@ -66,7 +66,15 @@ def _facts(rows) -> str:
                                           for k, v in rows) + "</dl>"
 
 
-def _block(b: dict) -> str:
+def _image(b: dict, images: dict[str, bytes]) -> str:
+    data = base64.b64encode(images[b["image"]]).decode("ascii")
+    caption = f'<p class="caption">{_text(b["caption"])}</p>' if b.get("caption") else ""
+    return (f'<div class="chart"><img alt="{_text(b.get("caption") or b["image"])}" '
+            f'style="width:{float(b["width-in"]):g}in;max-width:100%" '
+            f'src="data:image/svg+xml;base64,{data}"></div>{caption}')
+
+
+def _block(b: dict, images: dict[str, bytes]) -> str:
     kind = b["type"]
     if kind == "para":
         tone = f' class="{_text(b["tone"])}"' if b.get("tone") else ""
@@ -79,6 +87,8 @@ def _block(b: dict) -> str:
         return _facts(b["rows"])
     if kind == "table":
         return _table(b)
+    if kind == "image":
+        return _image(b, images)
     raise ValueError(f"unknown block type {kind!r}")
 
 
@@ -116,7 +126,8 @@ def briefing_document_html(doc: dict, images: dict[str, bytes]) -> str:
     """The whole briefing as an HTML document (text)."""
     pages = [_cover(doc)] if doc.get("cover") else []
     for i, s in enumerate(doc["sections"], start=1):
-        inner = _map(s, images) if s["kind"] == "map" else "".join(_block(b) for b in s["blocks"])
+        inner = (_map(s, images) if s["kind"] == "map"
+                 else "".join(_block(b, images) for b in s["blocks"]))
         pages.append(_page(doc, s["title"], f"<h2>{_text(s['title'])}</h2>{inner}", f"s{i}"))
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{_text(doc['title'])}</title><style>{STYLE}</style></head><body>"

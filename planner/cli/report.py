@@ -26,6 +26,9 @@ def briefing_args(p) -> None:
     p.add_argument("--compare", metavar="OTHER",
                    help="another plan (file, or saved plan NAME or NAME@REVISION): add what "
                         "changed from it, with a map of the changed sectors")
+    p.add_argument("--sweep", metavar="RESULTS",
+                   help="a what-if sweep's results file (planner sweep -o RESULTS): add its "
+                        "minimal coalitions, criticality, veto costs and charts")
     p.add_argument("--author", help="author shown on the cover")
     p.add_argument("--name", dest="display_name", metavar="NAME",
                    help="plan name shown on the cover (default: the file's or saved plan's)")
@@ -103,7 +106,7 @@ def write_briefing(args, scenario, table, plan, *, fmt: str, name: str, revision
         out = make(scenario, plan, mandate=mandate, plan_name=name, revision=revision,
                    revision_note=note, author=args.author or author, compare=other,
                    compare_name=other_name, progress=_Bar(), table=table,
-                   solve_limit_s=args.solve_limit)
+                   solve_limit_s=args.solve_limit, sweep=args.sweep)
     except BriefingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

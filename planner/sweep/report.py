@@ -4,10 +4,14 @@ from __future__ import annotations
 SHOWN = 12  # coalitions listed per group before "and N more"
 
 
-def _group_title(row: dict) -> str:
+def group_title(row: dict, mandates=None) -> str:
+    """``chapter-vi, vetoes on, troops x1`` for a row of one group (mandate, veto setting,
+    troop scale); with ``mandates`` (a scenario's), the mandate's label instead of its key."""
     vetoes = {"on": "vetoes on", "off": "vetoes off"}.get(row["vetoes"],
                                                            row["vetoes"].replace(":", " "))
-    return f"{row['mandate']}, {vetoes}, troops x{row['troop_scale']:g}"
+    mandate = mandates[row["mandate"]].label if mandates and row["mandate"] in mandates \
+        else row["mandate"]
+    return f"{mandate}, {vetoes}, troops x{row['troop_scale']:g}"
 
 
 def _num(value, fmt="{:+,.0f}") -> str:
@@ -19,10 +23,10 @@ def report_text(data: dict) -> str:
     lines = []
     critical = {}
     for row in data["criticality"]:
-        critical.setdefault(_group_title(row), []).append(row)
-    minimal = {_group_title(r): r for r in data["minimal_coalitions"]}
+        critical.setdefault(group_title(row), []).append(row)
+    minimal = {group_title(r): r for r in data["minimal_coalitions"]}
     for row in data["summary"]:
-        title = _group_title(row)
+        title = group_title(row)
         lines += [f"{title}: {row['cases']} cases, {row['feasible']} feasible, "
                   f"{row['infeasible (pre-check)']} infeasible by the pre-checks, "
                   f"{row['infeasible (solver)']} by the solver, {row['unknown']} unknown "
