@@ -99,8 +99,8 @@ def _label(revision) -> str:
 
 def _side(plan, label, settings, scenario, table, mandate):
     from planner.compare import Side
-    force = tuple(c for c in scenario.contingents if c.code in settings.force)
-    vetoes = tuple(v for v in scenario.vetoes if v.id in settings.vetoes)
+    force = tuple(settings.contingents(scenario))  # what-if troop figures included
+    vetoes = tuple(settings.vetoes_in_force(scenario))
     return Side(plan, label, mandate or settings.mandate, force, vetoes, table)
 
 

@@ -322,7 +322,8 @@ def compare(a: Plan | Side, b: Plan | Side, scenario, mandate: str | None = None
     return Comparison(
         scenario.name, chosen,
         _summary(sa, scenario, mandate, va, weights), _summary(sb, scenario, mandate, vb, weights),
-        diff(plan_a, plan_b).only(chosen),
+        diff(plan_a, plan_b, keys_a=(sa.table or table).keys,
+             keys_b=(sb.table or table).keys).only(chosen),
         change_measure(plan_a, plan_b, scenario.troop_unit, keys=keys),
         contingent_rows(plan_a, plan_b, chosen, [c.code for c in scenario.contingents]),
         va, vb, tuple(fixed), tuple(introduced),

@@ -152,12 +152,19 @@ class PlanDiff:
                 "lock_changes": [c.as_dict() for c in self.pin_changes]}
 
 
-def diff(a: Plan, b: Plan) -> PlanDiff:
-    """Every difference from plan ``a`` to plan ``b`` (see :class:`PlanDiff`)."""
-    keys_a, keys_b = set(a.assignments), set(b.assignments)
+def diff(a: Plan, b: Plan, *, keys_a=None, keys_b=None) -> PlanDiff:
+    """Every difference from plan ``a`` to plan ``b`` (see :class:`PlanDiff`).
+
+    ``keys_a`` and ``keys_b`` are the (phase, sector) pairs each plan is made over (its sector
+    table's keys): a sector in both is compared even where a plan assigns it nothing (a lead
+    given there is a lead change), and a sector in one only is added or removed. By default
+    each plan covers the pairs it assigns something to.
+    """
+    keys_a = set(a.assignments) if keys_a is None else set(keys_a)
+    keys_b = set(b.assignments) if keys_b is None else set(keys_b)
     leads, troops = [], []
     for key in sorted(keys_a & keys_b):
-        x, y = a.assignments[key], b.assignments[key]
+        x, y = a.get(*key), b.get(*key)
         if x.lead != y.lead:
             leads.append(LeadChange(*key, x.lead, y.lead))
         if x.troops != y.troops:
@@ -171,8 +178,7 @@ def diff(a: Plan, b: Plan) -> PlanDiff:
 
 
 def _entries(plan: Plan, keys) -> tuple[SectorEntry, ...]:
-    return tuple(SectorEntry(*k, plan.assignments[k].lead, plan.assignments[k].troops)
-                 for k in sorted(keys))
+    return tuple(SectorEntry(*k, plan.get(*k).lead, plan.get(*k).troops) for k in sorted(keys))
 
 
 class DiffConflict(ValueError):
@@ -190,9 +196,9 @@ def apply(changes: PlanDiff, plan: Plan) -> Plan:
     """
     rows: dict[Key, Assignment] = dict(plan.assignments)
     for e in changes.sectors_removed:
-        _expect(rows.get((e.phase, e.sector_id)) == e.assignment(), e, "removed", e.as_dict(),
-                rows.get((e.phase, e.sector_id)))
-        del rows[e.phase, e.sector_id]
+        here = rows.get((e.phase, e.sector_id)) or Assignment(e.phase, e.sector_id, None)
+        _expect(here == e.assignment(), e, "removed", e.as_dict(), here)
+        rows.pop((e.phase, e.sector_id), None)
     for e in changes.sectors_added:
         _expect((e.phase, e.sector_id) not in rows, e, "added", None, rows.get((e.phase, e.sector_id)))
         rows[e.phase, e.sector_id] = e.assignment()
@@ -217,9 +223,9 @@ def apply(changes: PlanDiff, plan: Plan) -> Plan:
 
 
 def _present(rows, change) -> Assignment:
-    current = rows.get((change.phase, change.sector_id))
-    _expect(current is not None, change, "sector", "present", None)
-    return current
+    """The sector's assignment (an empty one where the plan assigns it nothing)."""
+    return rows.get((change.phase, change.sector_id)) or Assignment(change.phase,
+                                                                    change.sector_id, None)
 
 
 def _expect(ok: bool, change, what: str, expected, found) -> None:

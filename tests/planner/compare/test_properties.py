@@ -217,3 +217,15 @@ def test_least_change_solve_reports_the_change_measure_of_its_plan(worlds, data)
     measured = change_measure(reference, result.plan, scenario.troop_unit)
     assert result.penalties["changes from the reference"] == measured.total
     assert compare(reference, result.plan, scenario, table=table).change == measured
+
+
+def test_a_sector_one_plan_leaves_empty_is_a_lead_change_not_an_added_sector(gaza):
+    from planner.compare import apply, compare, diff
+    from planner.domain.plan import Plan
+    b = Plan({}).with_lead(1, "P1-S01", "IDN")
+    c = compare(Plan({}), b, gaza)
+    assert [(x.sector_id, x.before, x.after) for x in c.diff.lead_changes] == \
+        [("P1-S01", None, "IDN")]
+    assert not c.diff.sectors_added and c.change.leads_changed == 1
+    keys = [(1, "P1-S01"), (1, "P1-S02")]
+    assert apply(diff(Plan({}), b, keys_a=keys, keys_b=keys), Plan({})) == b
