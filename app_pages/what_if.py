@@ -43,9 +43,14 @@ def cached_frame(path: str, stamp: tuple):
     return read_results(path)
 
 
-@st.cache_data(max_entries=8, show_spinner="Drawing the charts ...")
-def cached_charts(_frame, digest: str):
-    return wv.chart_images(_frame)
+@st.cache_data(max_entries=8, show_spinner="Drawing the chart ...")
+def cached_outcome_chart(_frame, digest: str):
+    return wv.outcome_chart(_frame)
+
+
+@st.cache_data(max_entries=32, show_spinner="Drawing the chart ...")
+def cached_criticality_chart(_frame, digest: str, title: str, _mandates):
+    return wv.criticality_chart(_frame, title, _mandates)
 
 
 def frame_digest(frame: pd.DataFrame) -> str:
@@ -175,20 +180,27 @@ if frame is None:
 note = wv.results_note(frame, base)
 st.caption(md(f"{source}: {len(frame):,} cases." + (f" {note}" if note else "")))
 tables = wv.analysis_tables(frame, scenario.mandates)
-st.markdown("**Outcomes**")
+digest = frame_digest(frame)
+st.markdown("**Outcomes** (cases are compared within a group: one mandate, veto setting and "
+            "troop scale)")
 table(tables["outcomes"], "No case in the file.")
-st.markdown("**Smallest coalitions that can staff each mandate** (feasible, with no feasible "
-            "coalition among their swept sub-coalitions)")
-table(tables["minimal"], "No swept coalition can staff any mandate.")
-st.markdown("**Criticality**: in how many feasible coalitions each contingent's departure "
-            "leaves no plan, of those whose remainder was swept")
-table(tables["criticality"], "No case in the file.")
+st.image(cached_outcome_chart(frame, digest), caption="Outcome of every case, by nation")
+titles = wv.groups(frame, scenario.mandates)
+if titles:
+    key = f"wi_group|{source}|{e}"
+    group = st.selectbox("Group", titles, key=key)
+    st.markdown("**Smallest coalitions that can staff it** (feasible, with no feasible "
+                "coalition among their swept sub-coalitions)")
+    table(wv.of_group(tables["minimal"], group), "No swept coalition can staff it.")
+    st.markdown("**Criticality**: in how many feasible coalitions each contingent's departure "
+                "leaves no plan, of those whose remainder was swept")
+    table(wv.of_group(tables["criticality"], group), "No case in this group.")
+    st.image(cached_criticality_chart(frame, digest, group, scenario.mandates),
+             caption=f"Criticality: {group}")
 st.markdown("**What each veto costs**: coalitions that can staff the mandate only with it "
             "lifted; the mean extra troops and soft penalty where both work")
 table(tables["veto_costs"], "The sweep compares no veto setting with 'on' (sweep vetoes on "
                             "and off, or each).")
-for title, png in cached_charts(frame, frame_digest(frame)):
-    st.image(png, caption=title)
 
 st.subheader("Open a case in Compare")
 st.caption(md(f"The case is solved again as the sweep solved it and saved as a what-if "

@@ -60,18 +60,21 @@ def test_a_small_sweep_shows_its_analyses_and_a_case_opens_in_compare(mini_dir, 
     assert "10 cases: 10 decided now" in text
     (path,) = (Path(os.environ["PLANNER_WORKSPACE"]) / "sweeps").glob("*.parquet")
     assert f"Results: {path}" in text
-    # the analyses are the file's, as planner sweep report computes them
+    # the analyses are the file's, as planner sweep report computes them, group by group
     data = report_data(read_results(path))
     outcomes = table_with(at, "infeasible (pre-check)")
     assert outcomes["feasible"].tolist() == [r["feasible"] for r in data["summary"]]
-    minimal = table_with(at, "coalition")
-    assert minimal["coalition"].tolist() == [" + ".join(c) for r in data["minimal_coalitions"]
-                                             for c in r["coalitions"]]
-    critical = table_with(at, "breaks")
-    assert critical["breaks"].tolist() == [r["breaks"] for r in data["criticality"]]
     assert table_with(at, "veto lifted")["veto lifted"].tolist() == ["all vetoes"]
-    assert [i.captions for i in at.image] == [["Outcome of every case, by nation"], [
-        "Criticality: coalitions that fail without the nation"]]  # the charts
+    for vetoes in ("off", "on"):
+        title = f"VI, vetoes {vetoes}, troops x1"
+        widget(at, "selectbox", "wi_group|").select(title).run()
+        (group,) = [r for r in data["minimal_coalitions"] if r["vetoes"] == vetoes]
+        assert table_with(at, "coalition")["coalition"].tolist() == \
+            [" + ".join(c) for c in group["coalitions"]]
+        assert table_with(at, "breaks")["breaks"].tolist() == \
+            [r["breaks"] for r in data["criticality"] if r["vetoes"] == vetoes]
+        assert [i.captions for i in at.image] == [["Outcome of every case, by nation"],
+                                                  [f"Criticality: {title}"]]  # the charts
     # an infeasible case says why and offers nothing to open
     box = widget(at, "selectbox", "wi_case|")
     box.select("chapter-vi|on|1|BBB+CCC+DDD").run()

@@ -56,6 +56,7 @@ MAX_PAGE_CASES = 300      # a larger sweep goes to the command line or a cluster
 SWEEPS_FOLDER = "sweeps"  # in the workspace
 CASE_MARK = "sweep-"      # a case opened from plan ``main`` is saved as ``main~sweep-...``
 MAX_NAME = 80             # characters of a case's plan name
+GROUP_COLUMN = "mandate, vetoes, troops"  # the column naming a row's group in the tables
 COALITIONS = {
     "drop-1": "Drop one: the force, and the force without each contingent",
     "drop-2": "Drop two: the force without up to two contingents",
@@ -408,7 +409,7 @@ def analysis_tables(frame: pd.DataFrame, mandates) -> dict[str, list[dict]]:
     ``veto_costs`` (per mandate, troop scale and veto lifted).
     """
     data = report_data(frame)
-    outcomes = [{"mandate, vetoes, troops": group_title(r, mandates), "cases": r["cases"],
+    outcomes = [{GROUP_COLUMN: group_title(r, mandates), "cases": r["cases"],
                  "feasible": r["feasible"],
                  "infeasible (pre-check)": r["infeasible (pre-check)"],
                  "infeasible (solver)": r["infeasible (solver)"], "unknown": r["unknown"],
@@ -418,7 +419,7 @@ def analysis_tables(frame: pd.DataFrame, mandates) -> dict[str, list[dict]]:
         rows = _group_rows(frame, r).set_index("coalition")
         for codes in r["coalitions"]:
             found = rows.loc["+".join(codes)] if "+".join(codes) in rows.index else None
-            minimal.append({"mandate, vetoes, troops": group_title(r, mandates),
+            minimal.append({GROUP_COLUMN: group_title(r, mandates),
                             "coalition": " + ".join(codes), "contingents": len(codes),
                             "troops (all phases)": _number(None if found is None
                                                            else found["troops"]),
@@ -426,7 +427,7 @@ def analysis_tables(frame: pd.DataFrame, mandates) -> dict[str, list[dict]]:
                                                               else found["peak_troops"]),
                             "soft penalty": _number(None if found is None
                                                     else found["soft_penalty"], float)})
-    criticality = [{"mandate, vetoes, troops": group_title(r, mandates), "nation": r["nation"],
+    criticality = [{GROUP_COLUMN: group_title(r, mandates), "nation": r["nation"],
                     "breaks": r["breaks"], "of feasible coalitions": r["of"],
                     "share": round(r["breaks"] / r["of"], 3) if r["of"] else None}
                    for r in data["criticality"]]
@@ -441,18 +442,40 @@ def analysis_tables(frame: pd.DataFrame, mandates) -> dict[str, list[dict]]:
             "veto_costs": costs}
 
 
-def chart_images(frame: pd.DataFrame, dpi: int = 110) -> list[tuple[str, bytes]]:
-    """The sweep's charts (:mod:`planner.sweep.charts`) as ``(title, PNG bytes)``: outcomes
-    by nation, and criticality."""
-    from planner.sweep.charts import criticality_figure, outcome_figure
-    out = []
-    for title, make in (("Outcome of every case, by nation", outcome_figure),
-                        ("Criticality: coalitions that fail without the nation",
-                         criticality_figure)):
-        buffer = io.BytesIO()
-        make(frame).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-        out.append((title, buffer.getvalue()))
-    return out
+def groups(frame: pd.DataFrame, mandates) -> list[str]:
+    """The groups of a results frame (one mandate, veto setting and troop scale each), as the
+    tables name them, in the analyses' order."""
+    keys = frame[["mandate", "vetoes", "troop_scale"]].drop_duplicates()
+    return [group_title(r, mandates) for r in
+            keys.sort_values(["mandate", "vetoes", "troop_scale"]).to_dict("records")]
+
+
+def of_group(rows: list[dict], title: str) -> list[dict]:
+    """The rows of one group's table (``minimal`` or ``criticality``), without the group
+    column."""
+    return [{k: v for k, v in r.items() if k != GROUP_COLUMN} for r in rows
+            if r[GROUP_COLUMN] == title]
+
+
+def _png(fig, dpi: int) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def outcome_chart(frame: pd.DataFrame, dpi: int = 100) -> bytes:
+    """The nations x outcome chart of every case (:func:`planner.sweep.charts.outcome_figure`)
+    as PNG bytes."""
+    from planner.sweep.charts import outcome_figure
+    return _png(outcome_figure(frame), dpi)
+
+
+def criticality_chart(frame: pd.DataFrame, title: str, mandates, dpi: int = 100) -> bytes:
+    """The criticality chart of one group (:func:`planner.sweep.charts.criticality_figure`)
+    as PNG bytes."""
+    from planner.sweep.charts import criticality_figure
+    titles = frame.apply(lambda r: group_title(r, mandates), axis=1)
+    return _png(criticality_figure(frame[titles == title]), dpi)
 
 
 def case_choices(frame: pd.DataFrame, mandates) -> list[tuple[str, str]]:
@@ -633,10 +656,11 @@ def compare_request(outcome: CaseOutcome) -> dict:
     return {"a": ("working",), "b": ("variant", outcome.name)}
 
 
-__all__ = ["COALITIONS", "CaseOutcome", "MAX_PAGE_CASES", "Meter", "SweepBase", "SweepSpec",
-           "VETO_SETTINGS", "analysis_tables", "base_digest", "base_words", "case_choices",
-           "case_count", "case_label", "case_name", "case_problems", "case_settings",
-           "case_working", "cases_recorded", "chart_images", "coalition_count", "command_line",
-           "compare_request", "no_plan", "open_case", "parse_scales", "read_upload", "refusal",
+__all__ = ["COALITIONS", "CaseOutcome", "GROUP_COLUMN", "MAX_PAGE_CASES", "Meter", "SweepBase",
+           "SweepSpec", "VETO_SETTINGS", "analysis_tables", "base_digest", "base_words",
+           "case_choices", "case_count", "case_label", "case_name", "case_problems",
+           "case_settings", "case_working", "cases_recorded", "coalition_count",
+           "command_line", "compare_request", "criticality_chart", "groups", "no_plan",
+           "of_group", "open_case", "outcome_chart", "parse_scales", "read_upload", "refusal",
            "results_files", "results_note", "results_path", "row_of", "run_page_sweep",
            "spec_problems", "sweep_base", "sweep_cases"]

@@ -210,11 +210,22 @@ def test_the_analyses_become_table_rows_with_each_coalitions_troops():
     assert words["m|on|1|C"].endswith("C: unknown (out of time)")
 
 
-def test_the_charts_are_png_images(mini_shared):
-    frame = frame_from_rows([row("A+B", True, troops=10), row("A", False)])
-    charts = wv.chart_images(frame)
-    assert [t for t, _ in charts][0].startswith("Outcome of every case")
-    assert all(png.startswith(b"\x89PNG") for _, png in charts)
+def test_each_groups_tables_and_charts_are_its_own():
+    frame = frame_from_rows([row("A+B", True, troops=10), row("A", False),
+                             row("A+B", True, "off", troops=8), row("A", True, "off", troops=9)])
+    mandates = {"m": SimpleNamespace(label="M")}
+    titles = wv.groups(frame, mandates)
+    assert titles == ["M, vetoes off, troops x1", "M, vetoes on, troops x1"]
+    tables = wv.analysis_tables(frame, mandates)
+    assert wv.of_group(tables["minimal"], titles[0]) == [
+        {"coalition": "A", "contingents": 1, "troops (all phases)": 9,
+         "troops (busiest phase)": 4, "soft penalty": 1.5}]
+    assert [r["coalition"] for r in wv.of_group(tables["minimal"], titles[1])] == ["A + B"]
+    assert all(wv.GROUP_COLUMN not in r for r in wv.of_group(tables["criticality"], titles[1]))
+    charts = [wv.outcome_chart(frame)] + [wv.criticality_chart(frame, t, mandates)
+                                          for t in titles]
+    assert all(png.startswith(b"\x89PNG") for png in charts)
+    assert charts[1] != charts[2]  # each group drawn from its own cases
 
 
 def test_an_uploaded_results_file_is_read_and_a_bad_one_refused_naming_it(tmp_path):
