@@ -27,7 +27,7 @@ def plausible_plan(scenario, table, seed=0) -> Plan:
     codes = [c.code for c in scenario.contingents]
     mandate = scenario.mandates["chapter-vi"]
     rows = []
-    ready = {p: [c.code for c in scenario.contingents if c.available_from <= p] for p in table.phases}
+    ready = {p: [c.code for c in scenario.contingents if c.serves_in(p)] for p in table.phases}
     home = {s: ready[table.info[s].phase][i % len(ready[table.info[s].phase])]
             for i, s in enumerate(table.ids)}
     for p, s in table.keys:

@@ -22,8 +22,7 @@ from planner.files.scenario_file import load_scenario
 
 def score(plan, scenario, mandate, table):
     report = check(plan, scenario, mandate, table=table)
-    weights = {r.id: r.weight for r in scenario.rules}
-    soft = sum(weights[v.rule_id] for v in report.soft)
+    soft = report.soft_penalty
     troops = sum(a.total for a in plan)
     return len(report.hard), soft, troops
 

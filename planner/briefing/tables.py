@@ -10,8 +10,11 @@ from planner.rules import REGISTRY
 
 def _offered(contingent, phase: int, mandate) -> tuple[int, str]:
     """Troops a contingent offers in ``phase`` under ``mandate``, and why none when none."""
-    if contingent.available_from > phase:
-        return 0, f"0 (from phase {contingent.available_from})"
+    if not contingent.serves_in(phase):
+        until = contingent.available_until
+        when = f"from phase {contingent.available_from}" if contingent.available_from > phase \
+            else f"until phase {until}"
+        return 0, f"0 ({when})"
     if mandate.key not in contingent.mandates:
         return 0, f"0 (not under {mandate.label})"
     return contingent.troops, f"{contingent.troops:,}"

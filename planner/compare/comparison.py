@@ -14,7 +14,7 @@ from planner.domain.change import ChangeMeasure, change_measure
 from planner.domain.plan import Assignment, Plan
 from planner.domain.sectors import SectorTable, sector_table
 from planner.rules import Violation
-from planner.rules.check import check
+from planner.rules.check import check, soft_penalty
 
 
 @dataclass(frozen=True)
@@ -194,15 +194,6 @@ class Comparison:
         }
 
 
-def soft_penalty(violations: Iterable[Violation], weights) -> float:
-    """The soft penalty of a plan: the sum, over its soft violations, of the rule's weight.
-
-    ``weights`` maps rule id to weight (:func:`rule_weights`). This is the figure
-    ``bench/solve.py`` reports and ``planner diff`` compares.
-    """
-    return float(sum(weights[v.rule_id] for v in violations if v.severity == "soft"))
-
-
 def rule_weights(rules) -> dict[str, float]:
     """``{rule id: weight}`` of rule specs (a scenario's ``rules``)."""
     return {r.id: float(r.weight) for r in rules}
@@ -324,7 +315,8 @@ def compare(a: Plan | Side, b: Plan | Side, scenario, mandate: str | None = None
         _summary(sa, scenario, mandate, va, weights), _summary(sb, scenario, mandate, vb, weights),
         diff(plan_a, plan_b, keys_a=(sa.table or table).keys,
              keys_b=(sb.table or table).keys).only(chosen),
-        change_measure(plan_a, plan_b, scenario.troop_unit, keys=keys),
+        change_measure(plan_a, plan_b, scenario.unit_of, keys=keys,
+                       troop_unit=scenario.troop_unit),
         contingent_rows(plan_a, plan_b, chosen, [c.code for c in scenario.contingents]),
         va, vb, tuple(fixed), tuple(introduced),
         rule_counts(va, vb, fixed, introduced, [r.id for r in specs]), weights)

@@ -11,6 +11,13 @@ from planner.domain.sectors import SectorTable, sector_table
 from planner.rules import Rule, Situation, Violation, bind_all
 
 
+def soft_penalty(violations, weights) -> float:
+    """The soft penalty of some violations: the sum, over the soft ones, of their rule's weight
+    (a rule without a weight counts 1). The one definition the checker's report, the
+    optimizer's figures, ``planner diff`` and the benchmarks use."""
+    return float(sum(weights.get(v.rule_id, 1.0) for v in violations if v.severity == "soft"))
+
+
 @dataclass(frozen=True)
 class Report:
     """What the checker found: every violation and the totals."""
@@ -52,7 +59,7 @@ class Report:
         """The sum, over the soft violations, of their rule's weight (a rule checked without
         a weight counts 1): the figure the optimizer, ``planner diff`` and the benchmarks
         report."""
-        return float(sum(self.weights.get(v.rule_id, 1.0) for v in self.soft))
+        return soft_penalty(self.soft, self.weights)
 
     @property
     def shortfall(self) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+from planner.rules.check import soft_penalty
 from planner.solver.optimize import Explanation, SolveResult, solve
 from planner.solver.problem import PlanProblem
 from planner.sweep.cases import Case, contingents_for, vetoes_for
@@ -73,7 +74,7 @@ def _row(case: Case, start: float, *, status: str, explanation=None, result=None
         for a in result.plan:
             by_phase[a.phase] = by_phase.get(a.phase, 0) + a.total
         row.update(troops=sum(by_phase.values()), peak_troops=max(by_phase.values(), default=0),
-                   soft_penalty=float(sum(weights[v.rule_id] for v in result.report.soft)),
+                   soft_penalty=soft_penalty(result.report.soft, weights),
                    hard_violations=len(result.report.hard))
     row["seconds"] = time.perf_counter() - start
     return row
