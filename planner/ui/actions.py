@@ -372,15 +372,24 @@ def import_file(state: AppState, env: Env, name: str, data: bytes) -> AppState:
     from planner.ui.uploads import import_plan
     table = env.table_for(state.work)
     scenario = env.scenario_for(state.work)
+    import warnings
+
+    from planner.files.planfile import ScenarioChanged
     try:
-        plan, members = import_plan(name, data, table, [c.code for c in scenario.contingents])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ScenarioChanged)
+            plan, members = import_plan(name, data, table,
+                                        [c.code for c in scenario.contingents])
     except InputError as exc:
         return refused(state, f"Nothing was imported:\n\n{exc}")
     work = state.work.with_plan(plan)
     if isinstance(members.get("settings"), dict):
         work = replace(work, settings=settings_from(members["settings"], scenario))
     after = write(state, env, work, f"import {name}")
-    return after if after.error or after.conflict else replace(after, notice=f"Imported {name}.")
+    if after.error or after.conflict:
+        return after
+    said = [str(w.message) for w in caught if issubclass(w.category, ScenarioChanged)]
+    return replace(after, notice=" ".join([f"Imported {name}."] + said))
 
 
 def recut(state: AppState, env: Env, phase: int, count: int, balance: str,

@@ -1,6 +1,7 @@
 """What a planner uploads in the app: plan files and replacement layers, fully validated."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,10 +31,15 @@ def import_plan(name: str, data: bytes, table, codes):
         path = path.with_suffix(suffix) if path.suffix.lower() not in (".csv", ".geojson", ".json") else path
         path.write_bytes(data)
         try:
-            return read_plan(path, table, codes), plan_members(path)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                found = read_plan(path, table, codes), plan_members(path)
         except InputError as exc:
             shown = [replace(p, file=name) for p in exc.problems]  # the name the user knows
             raise InputError(shown) from None
+        for w in caught:  # said again, naming the file the planner knows
+            warnings.warn(w.category(str(w.message).replace(str(path), name)), stacklevel=2)
+        return found
 
 
 def scenario_with_layer(scenario, layer: str, name: str, data: bytes, workdir):

@@ -221,3 +221,13 @@ def test_two_tabs_opening_a_new_workspace_at_once_share_one_plan(gaza, store, mo
     monkeypatch.setattr(store, "names", lambda scope=None: [])
     second = actions.open_plan(env, "main", fallback=Plan({}).with_lead(1, "P1-S01", "EGY"))
     assert second.revision == first.revision == 1 and second.work == first.work
+
+
+def test_importing_a_plan_made_for_a_changed_scenario_says_so(gaza, store):
+    env = env_for(gaza, store)
+    s = opened(env)
+    doc = json.loads(export_geojson(view_of(s, env)))
+    doc["scenario"]["hash"] = "0" * 16  # as if the scenario's files changed since
+    s = actions.import_file(s, env, "old.geojson", json.dumps(doc).encode())
+    assert s.notice.startswith("Imported old.geojson.") and "files have changed" in s.notice
+    assert "old.geojson" in s.notice and "/tmp" not in s.notice
