@@ -57,12 +57,19 @@ class Model:
     @cached_property
     def _need_bound(self) -> int:
         """Troops no sector ever needs more of from one nation: the largest phase's whole
-        requirement, or the largest pin. Domains must not encode capacity (a rule)."""
+        requirement, or the largest pin, plus room to even out shares. Domains must not
+        encode capacity (a rule): a plan that keeps every other rule must fit them, or an
+        explanation would blame the wrong rules. Shares in whole units of different sizes may
+        need more than the requirement (20 and 30 troops even out only at 60 each): one block
+        of the units' least common multiple per nation is room enough."""
+        import math
         per_phase = {}
         for (p, _), req in self.requirements.items():
             per_phase[p] = per_phase.get(p, 0) + req.troops
         pinned = [t for pin in self.pins.values() for t in (pin.troops or {}).values()]
-        return max([1, *per_phase.values(), *pinned])
+        units = [self.unit_of(n) for n in self.nations] or [1]
+        block = min(math.lcm(*units), 10 * max(units))
+        return max([1, *per_phase.values(), *pinned]) + block * len(units)
 
     def unit_bound(self, n) -> int:
         """Upper bound of one nation's units in one sector."""
