@@ -80,3 +80,16 @@ def map_frame(page, timeout_s=60):
                 pass
         page.wait_for_timeout(200)
     raise TimeoutError("no Leaflet map appeared")
+
+
+def chromium_or_skip() -> None:
+    """In a test module: skip the module with a reason when Debian's Chromium is missing,
+    or fail it when ``REQUIRE_BROWSER=1`` (CI installs Chromium and sets it)."""
+    import pytest
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)",
+                    pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests",
+                allow_module_level=True)

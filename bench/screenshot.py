@@ -1,7 +1,6 @@
 """Make the README's screenshot of the app: ``make screenshot`` writes docs/app.png."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from bench.browser import ROOT, chromium_page, map_frame, running_app
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from planner.domain.plan import Plan
 from planner.domain.working import Working, default_settings
-from planner.files.store import PlanStore
 from planner.ui import actions
 from planner.ui.cache import Tables
 from planner.ui.panels import starting_plan

@@ -1,7 +1,6 @@
 """Tiny hand-made layers with an explicit CRS, and a mini scenario folder to write."""
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import geopandas as gpd

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from apppage import click, open_app, page_app, widget, widgets
+from apppage import click, open_app, page_app, widget
 from planner.files.store import PlanStore
 
 COMPARE = "app_pages/compare.py"

@@ -1,21 +1,15 @@
 """The Compare page in a real Chromium (Debian's; never `playwright install`): the two maps
 move together, a row of the change table selects its sector in both maps, the one-map view
 hatches the changed sectors, and nothing is fetched from anywhere but the app."""
-import os
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from bench.browser import ARGS, CHROMIUM, running_app
+from bench.browser import ARGS, CHROMIUM, chromium_or_skip, running_app
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)",
-                    pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests",
-                allow_module_level=True)
+chromium_or_skip()
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 

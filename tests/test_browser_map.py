@@ -1,19 +1,13 @@
 """The Plan page's map in a real Chromium: it fits the territory, labels sectors, highlights the
 selection, finds sectors, and shows a basemap from a local tile folder with no outside request."""
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from bench.browser import ARGS, CHROMIUM, map_frame, running_app
+from bench.browser import ARGS, CHROMIUM, chromium_or_skip, map_frame, running_app
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)",
-                    pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests",
-                allow_module_level=True)
+chromium_or_skip()
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 

@@ -53,7 +53,7 @@ def _pins_from(path, table, codes):
 def run(args) -> int:
     from planner.cli.common import EXIT_OK, EXIT_VIOLATIONS, mandate_key
     from planner.solver.optimize import solve
-    from planner.files.planfile import read_plan, write_plan
+    from planner.files.planfile import read_plan
     from planner.domain.sectors import sector_table
     from planner.files.scenario_file import load_scenario
     from planner.progress import Progress

@@ -21,7 +21,6 @@ import json
 import math
 import re
 import warnings
-from pathlib import Path
 
 import geopandas as gpd
 

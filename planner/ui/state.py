@@ -26,7 +26,7 @@ Tests drive these functions directly and through the page (``tests/planner/ui``,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from planner.domain.plan import Key, Plan
 from planner.domain.working import Settings, Working

@@ -8,7 +8,7 @@ from shapely.geometry import Point
 
 from geo.sectors import CELL_SHARE, make_cells
 
-from factory import MINI_YAML, UTM, X0, Y0, frame, rect, write_scenario
+from factory import MINI_YAML, X0, Y0, frame, rect, write_scenario
 
 
 def town_and_countryside(side_m):

@@ -4,7 +4,7 @@ import zipfile
 import geopandas as gpd
 import pytest
 import shapely
-from shapely.geometry import Point, Polygon
+from shapely.geometry import Point
 
 from geo.errors import InputError
 from geo.layers import read_layer, utm_crs

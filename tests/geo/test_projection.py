@@ -4,7 +4,6 @@ A layer valid in longitude and latitude can break once projected; a CRS can be i
 distort areas; sectors sharing edges in lon/lat, and slivers where layers were digitised
 separately, must be judged alike at 16 km² and at 30,000 km²."""
 import copy
-import json
 
 import geopandas as gpd
 import pyproj

@@ -4,8 +4,6 @@ to A gives B, and the change measure is what the optimizer minimises with ``--fr
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

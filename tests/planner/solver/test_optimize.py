@@ -1,7 +1,6 @@
 """The optimizer: bundled verdicts, pins, minimal change, determinism, soft penalties, and
 random small scenarios checked against the checker and brute force."""
 import itertools
-import json
 import os
 from dataclasses import replace
 from types import MappingProxyType

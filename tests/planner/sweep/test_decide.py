@@ -11,7 +11,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 import cloudpickle
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from planner.domain.sectors import SectorTable

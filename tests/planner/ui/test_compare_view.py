@@ -8,7 +8,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.compare import compare
 from planner.domain.plan import Assignment, Plan
 from planner.domain.working import Working, default_settings
 from planner.rules.check import check

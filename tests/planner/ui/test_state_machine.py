@@ -15,7 +15,6 @@ scenario and 50 on the bundled one: 100 sequences of 14 steps in ``make test``).
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
