@@ -12,11 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from planner.rules.check import check  # noqa: E402
-from planner.domain.plan import Assignment, Plan  # noqa: E402
-from planner.files.planfile import write_plan  # noqa: E402
-from planner.domain.sectors import sector_table  # noqa: E402
-from planner.files.scenario_file import load_scenario  # noqa: E402
+from data.example_plans import phased_plan, write_example  # noqa: E402
 
 # sector: (lead, {nation: troops}) for phase 1; later phases keep these unless changed below.
 PHASE_1 = {
@@ -55,28 +51,8 @@ CHANGES_IN_PHASE_3 = {
 }
 
 
-def plan() -> Plan:
-    rows = []
-    for phase in (1, 2, 3):
-        current = dict(PHASE_1)
-        if phase >= 2:
-            current |= PHASE_2
-        if phase == 3:
-            current |= PHASE_3 | CHANGES_IN_PHASE_3
-        rows += [Assignment(phase, s, lead, troops) for s, (lead, troops) in current.items()]
-    return Plan.from_assignments(rows)
-
-
 def main():
-    scenario = load_scenario(HERE)
-    table = sector_table(scenario)
-    example = plan()
-    report = check(example, scenario, "chapter-vi", table=table)
-    write_plan(example, table, HERE / "example-plan.geojson", report=report,
-               requirements=table.requirements(scenario.mandates["chapter-vi"]),
-               mandate="chapter-vi", nations=[c.code for c in scenario.contingents])
-    for v in report.violations:
-        print(f"{v.severity:<4} {v.rule_id:<14} {v.message}")
+    write_example(HERE, phased_plan((1, 2, 3), PHASE_1, PHASE_2, PHASE_3, CHANGES_IN_PHASE_3))
 
 
 if __name__ == "__main__":
