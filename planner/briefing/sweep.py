@@ -145,6 +145,63 @@ def group_blocks(key: dict, group: pd.DataFrame, minimal: dict, critical: list[d
     return blocks + [block], {image_name: svg}
 
 
+def intro_blocks(frame: pd.DataFrame, data: dict, scenario, name: str) -> tuple[list, dict]:
+    """What was swept and how, whether it was this scenario's content, the outcomes table
+    and the nations x outcome chart."""
+    from planner.sweep.charts import outcome_figure
+    from planner.sweep.problem import folder_digest
+    blocks = [paragraph(
+        f"{name}: {count(len(frame), 'case')}, each a coalition under a mandate, a veto "
+        "setting and a troop scale, decided by the optimizer's exact pre-checks and then by "
+        f"CP-SAT ({_options(frame)}). Cases are compared within a group: one mandate, veto "
+        "setting and troop scale.")]
+    recorded = set(frame["scenario"].dropna())
+    if recorded and recorded != {folder_digest(scenario.root)}:
+        blocks.append(paragraph(
+            "These results record other scenario content than this scenario's files: another "
+            "version of them, or a what-if base made in the app (force, vetoes in force, troop "
+            "figures or re-cut sectors).", tone="note"))
+    block, svg = image_block("sweep-outcomes.svg", outcome_figure(frame),
+                             "Outcome of every swept case, by nation: the cases whose coalition "
+                             "holds the nation, by how they ended.")
+    return blocks + [heading("Outcomes"), table(
+        ["Mandate, vetoes, troops", "Cases", "Feasible", "Infeasible (pre-checks)",
+         "Infeasible (solver)", "Unknown (out of time)"], outcome_rows(data, scenario.mandates),
+        align="lrrrrr", widths=[3, 0.8, 0.9, 1.3, 1.2, 1.3]), block], {block["image"]: svg}
+
+
+def groups_blocks(frame: pd.DataFrame, data: dict, scenario) -> tuple[list, dict]:
+    """Every group's blocks (:func:`group_blocks`), in the analyses' order."""
+    from planner.sweep.analysis import GROUP
+    minimal = {tuple(r[k] for k in GROUP): r for r in data["minimal_coalitions"]}
+    critical: dict[tuple, list[dict]] = {}
+    for r in data["criticality"]:
+        critical.setdefault(tuple(r[k] for k in GROUP), []).append(r)
+    blocks, images = [], {}
+    for i, ((mandate, vetoes, scale), group) in enumerate(frame.groupby(GROUP, sort=True), 1):
+        key = (mandate, vetoes, float(scale))
+        more, svgs = group_blocks({"mandate": mandate, "vetoes": vetoes, "troop_scale": scale},
+                                  group, minimal[key], critical.get(key, []), scenario,
+                                  f"sweep-criticality-{i}.svg")
+        blocks, images = blocks + more, {**images, **svgs}
+    return blocks, images
+
+
+def veto_blocks(data: dict, mandates) -> list[dict]:
+    if not data["veto_costs"]:
+        return [heading("What each veto costs"),
+                paragraph("The sweep compares no veto setting with the vetoes on.")]
+    return [heading("What each veto costs"),
+            paragraph("Coalitions swept both with the vetoes on and with a veto lifted: how "
+                      "many can staff the mandate only with it lifted (lost to it), and, where "
+                      "both work, the mean extra troops (all phases) and soft penalty it "
+                      "forces."),
+            table(["Mandate", "Troops", "Veto lifted", "Coalitions", "Feasible lifted",
+                   "Feasible with it", "Lost to it", "Extra troops", "Extra soft penalty"],
+                  veto_rows(data, mandates), align="lllrrrrrr",
+                  widths=[1.3, 0.7, 1.2, 1, 1, 1, 0.8, 1, 1])]
+
+
 def sweep_sections(scenario, sweep, *, name: str | None = None) -> tuple[list[dict], dict]:
     """The briefing's sweep section and the SVG images it names.
 
@@ -162,58 +219,12 @@ def sweep_sections(scenario, sweep, *, name: str | None = None) -> tuple[list[di
     InputError
         For a results file that cannot be read or is of another scenario.
     """
-    from planner.sweep.analysis import GROUP, report_data
-    from planner.sweep.charts import outcome_figure
-    from planner.sweep.problem import folder_digest
+    from planner.sweep.analysis import report_data
     frame, default = sweep_frame(sweep)
     check_sweep(frame, scenario, str(sweep) if isinstance(sweep, (str, Path)) else default)
-    name = name or default
     data = report_data(frame)
-    mandates = scenario.mandates
-    blocks = [paragraph(
-        f"{name}: {count(len(frame), 'case')}, each a coalition under a mandate, a veto "
-        "setting and a troop scale, decided by the optimizer's exact pre-checks and then by "
-        f"CP-SAT ({_options(frame)}). Cases are compared within a group: one mandate, veto "
-        "setting and troop scale.")]
-    recorded = set(frame["scenario"].dropna())
-    if recorded and recorded != {folder_digest(scenario.root)}:
-        blocks.append(paragraph(
-            "These results record other scenario content than this scenario's files: another "
-            "version of them, or a what-if base made in the app (force, vetoes in force, troop "
-            "figures or re-cut sectors).", tone="note"))
-    blocks += [heading("Outcomes"),
-               table(["Mandate, vetoes, troops", "Cases", "Feasible", "Infeasible (pre-checks)",
-                      "Infeasible (solver)", "Unknown (out of time)"],
-                     outcome_rows(data, mandates), align="lrrrrr",
-                     widths=[3, 0.8, 0.9, 1.3, 1.2, 1.3])]
-    images = {}
-    block, svg = image_block("sweep-outcomes.svg", outcome_figure(frame),
-                             "Outcome of every swept case, by nation: the cases whose coalition "
-                             "holds the nation, by how they ended.")
-    blocks.append(block)
-    images[block["image"]] = svg
-    minimal = {tuple(r[k] for k in GROUP): r for r in data["minimal_coalitions"]}
-    critical: dict[tuple, list[dict]] = {}
-    for r in data["criticality"]:
-        critical.setdefault(tuple(r[k] for k in GROUP), []).append(r)
-    groups = frame.groupby(GROUP, sort=True)
-    for i, ((mandate, vetoes, scale), group) in enumerate(groups, start=1):
-        key = (mandate, vetoes, float(scale))
-        more, svgs = group_blocks({"mandate": mandate, "vetoes": vetoes, "troop_scale": scale},
-                                  group, minimal[key], critical.get(key, []), scenario,
-                                  f"sweep-criticality-{i}.svg")
-        blocks += more
-        images.update(svgs)
-    blocks.append(heading("What each veto costs"))
-    if data["veto_costs"]:
-        blocks += [paragraph("Coalitions swept both with the vetoes on and with a veto lifted: "
-                             "how many can staff the mandate only with it lifted (lost to it), "
-                             "and, where both work, the mean extra troops (all phases) and "
-                             "soft penalty it forces."),
-                   table(["Mandate", "Troops", "Veto lifted", "Coalitions", "Feasible lifted",
-                          "Feasible with it", "Lost to it", "Extra troops",
-                          "Extra soft penalty"], veto_rows(data, mandates), align="lllrrrrrr",
-                         widths=[1.3, 0.7, 1.2, 1, 1, 1, 0.8, 1, 1])]
-    else:
-        blocks.append(paragraph("The sweep compares no veto setting with the vetoes on."))
-    return [section("What-if sweep: which coalitions can staff the force", blocks)], images
+    intro, images = intro_blocks(frame, data, scenario, name or default)
+    groups, svgs = groups_blocks(frame, data, scenario)
+    blocks = intro + groups + veto_blocks(data, scenario.mandates)
+    return ([section("What-if sweep: which coalitions can staff the force", blocks)],
+            {**images, **svgs})

@@ -197,3 +197,11 @@ def test_the_section_names_the_bundled_scenarios_contingents_and_says_when_resul
     assert all(svg.startswith(b"<?xml") for svg in images.values())
     paragraphs, _, _ = texts("another-digest")
     assert any("other scenario content" in p for p in paragraphs)
+
+
+def test_the_same_results_give_the_same_section_and_chart_bytes(swept):
+    from planner.briefing.sweep import sweep_sections
+    scenario, _, _, folder = swept
+    first = sweep_sections(scenario, folder / "results.parquet")
+    again = sweep_sections(scenario, str(folder / "results.parquet"))
+    assert first == again and len(first[1]) >= 3
