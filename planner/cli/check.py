@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from planner.cli.common import (EXIT_OK, EXIT_VIOLATIONS, format_arg, mandate_key,
+from planner.cli.common import (EXIT_OK, EXIT_VIOLATIONS, format_arg, load, mandate_key,
                                 scenario_arg)
 
 
@@ -22,9 +22,9 @@ def run(args) -> int:
     from planner.cli.text import report_text
     from planner.domain.sectors import sector_table
     from planner.files.planfile import read_plan
-    from planner.files.scenario_file import load_rules, load_scenario
+    from planner.files.scenario_file import load_rules
     from planner.rules.check import check
-    scenario = load_scenario(args.scenario)
+    scenario = load(args.scenario)
     rules = load_rules(args.rules) if args.rules else None
     table = sector_table(scenario)
     plan = read_plan(args.plan, table, [c.code for c in scenario.contingents])

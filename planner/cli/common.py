@@ -44,8 +44,24 @@ def format_arg(p) -> None:
 
 
 def scenario_problem(scenario, field, value, message):
-    """A problem with a command-line option, reported against the scenario's file."""
-    return problem(scenario.root / "scenario.yaml", message, field=field, value=value)
+    """A problem with a command-line option (``field`` names it, e.g. ``--count``); what
+    it is checked against is the scenario, named in the message."""
+    return problem("command line", f"{message} (scenario {scenario.name!r})", field=field,
+                   value=value)
+
+
+def load(folder, **kw):
+    """The scenario in ``folder`` (default: the bundled one), its warnings said on standard
+    error: every command that reads a scenario tells what ``scenario inspect`` would warn
+    of, since those warnings can change a command's figures (a CRS whose areas are off, a
+    tag naming nothing)."""
+    import sys
+
+    from planner.files.scenario_file import load_scenario
+    scenario = load_scenario(folder, **kw)
+    for w in scenario.layers.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return scenario
 
 
 def mandate_key(args, scenario) -> str:

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from geo.errors import InputError, problem
-from planner.cli.common import EXIT_OK, EXIT_VIOLATIONS, format_arg, scenario_arg, scenario_problem
+from planner.cli.common import (EXIT_OK, EXIT_VIOLATIONS, format_arg, load, scenario_arg,
+                                scenario_problem)
 
 PLAN_SUFFIXES = (".geojson", ".json", ".csv")
 SAVED = re.compile(r"^(?P<name>.+?)(?:@(?P<revision>\d+))?$", re.S)
@@ -31,8 +32,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from planner.compare import compare, comparison_text
     from planner.domain.sectors import sector_table
-    from planner.files.scenario_file import load_scenario
-    scenario = load_scenario(args.scenario)
+    scenario = load(args.scenario)
     if args.mandate is not None and args.mandate not in scenario.mandates:
         raise InputError(scenario_problem(scenario, "--mandate", args.mandate, "unknown mandate; "
                                           f"mandates are {', '.join(scenario.mandates)}"))
@@ -68,7 +68,9 @@ def load_side(text: str, scenario, table, workspace=None, *, mandate: str | None
                      scenario, None, mandate)
     store, revision = saved_revision(text, workspace)
     work = revision.working(scenario)
-    from planner.ui.cache import Tables  # the app's cache of tables by content: one definition
+    from planner.ui.cache import (
+        Tables,  # the app's cache of tables by content: one definition
+    )
     own = Tables(store, scenario).table(work) if (work.cuts or work.source) else None
     return _side(work.plan, _label(revision), work.settings, scenario, own, mandate)
 

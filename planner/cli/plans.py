@@ -1,7 +1,7 @@
 """``planner plans``: the plan store (planner.files.store) from the command line."""
 from __future__ import annotations
 
-from planner.cli.common import scenario_arg
+from planner.cli.common import load, scenario_arg
 
 
 def add_parser(sub) -> None:
@@ -41,10 +41,9 @@ def run(args) -> int:
             mark = "*" if r.number == revision.number else " "
             print(f"{mark} {r.label()} [parent {r.parent or '-'}]")
         return 0
-    from planner.files.planfile import write_plan
     from planner.domain.sectors import sector_table
-    from planner.files.scenario_file import load_scenario
-    table = sector_table(load_scenario(args.scenario))
+    from planner.files.planfile import write_plan
+    table = sector_table(load(args.scenario))
     write_plan(revision.plan, table, args.output)
     print(f"wrote {args.output}: plan '{args.name}' {revision.label()}")
     return 0

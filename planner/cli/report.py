@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from geo.errors import InputError, problem
-from planner.cli.common import EXIT_BAD_INPUT, EXIT_OK, mandate_key, scenario_arg
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_OK, load, mandate_key, scenario_arg
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
@@ -63,9 +63,8 @@ def output_format(path: str) -> str:
 def run(args) -> int:
     from planner.domain.sectors import sector_table
     from planner.files.planfile import read_plan
-    from planner.files.scenario_file import load_scenario
     fmt = output_format(args.output)
-    scenario = load_scenario(args.scenario)
+    scenario = load(args.scenario)
     table = sector_table(scenario)
     plan = read_plan(args.plan, table, [c.code for c in scenario.contingents])
     return write_briefing(args, scenario, table, plan, fmt=fmt,
@@ -128,10 +127,9 @@ def add_saved_parser(p) -> None:
 def run_saved(args) -> int:
     from planner.cli.diff import saved_revision
     from planner.domain.sectors import sector_table
-    from planner.files.scenario_file import load_scenario
     fmt = output_format(args.output)
     _, revision = saved_revision(args.name, args.workspace)
-    scenario = load_scenario(args.scenario)
+    scenario = load(args.scenario)
     return write_briefing(args, scenario, sector_table(scenario), revision.plan, fmt=fmt,
                           name=args.display_name or revision.plan_name,
                           revision=revision.number, author=revision.author,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from geo.errors import InputError
-from planner.cli.common import EXIT_OK, scenario_arg, scenario_problem
+from planner.cli.common import EXIT_OK, load, scenario_arg, scenario_problem
 
 
 def add_parser(sub) -> None:
@@ -53,9 +53,8 @@ def run(args) -> int:
     from geo.export import write_layer
     from geo.partition import PartitionError
     from planner.domain.derive import crossings_over_layer, sectors_for_phase
-    from planner.files.scenario_file import load_scenario
     from planner.progress import Progress
-    scenario = load_scenario(args.scenario, sectors=False)
+    scenario = load(args.scenario, sectors=False)
     counts = _counts(args, scenario)
     bad = [k for k in counts.values() if k < 1]
     if bad:

@@ -1,11 +1,10 @@
 """``planner solve``: the optimizer from the command line."""
 from __future__ import annotations
 
-from planner.cli.common import scenario_arg
-
 import sys
 
 from geo.errors import InputError, problem
+from planner.cli.common import load, scenario_arg
 
 
 def add_parser(sub) -> None:
@@ -52,18 +51,14 @@ def _pins_from(path, table, codes):
 
 def run(args) -> int:
     from planner.cli.common import EXIT_OK, EXIT_VIOLATIONS, mandate_key
-    from planner.solver.optimize import solve
-    from planner.files.planfile import read_plan
     from planner.domain.sectors import sector_table
-    from planner.files.scenario_file import load_scenario
+    from planner.files.planfile import read_plan
     from planner.progress import Progress
+    from planner.solver.optimize import solve
     if not (args.output or args.save_as):
         raise InputError(problem("<command line>", "say where the plan goes: -o FILE, "
                                  "--save-as NAME or both", field="-o/--save-as"))
-    scenario = load_scenario(args.scenario)
-    for found in scenario.layers.warnings:
-        if found.field == "troops":  # a contingent that can never deploy: say it first
-            print(f"warning: {found}", file=sys.stderr)
+    scenario = load(args.scenario)
     table = sector_table(scenario)
     codes = [c.code for c in scenario.contingents]
     mandate = mandate_key(args, scenario)

@@ -9,7 +9,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from geo.errors import InputError, problem
-from planner.cli.common import (EXIT_BAD_INPUT, EXIT_OK, ScenarioAction, format_arg,
+from planner.cli.common import (EXIT_BAD_INPUT, EXIT_OK, ScenarioAction, format_arg, load,
                                 scenario_option, scenario_problem)
 
 USAGE = """planner sweep [DIR] [--mandates M,...]
@@ -143,17 +143,16 @@ def _output(args) -> Path:
 
 
 def _sweep(args) -> int:
-    from planner.files.scenario_file import load_scenario
     from planner.sweep.cases import build_cases, veto_settings
     from planner.sweep.problem import problem_from_scenario
     from planner.sweep.results import ResultFile, options_key
     if args.workers is not None and args.workers < 0:
-        raise InputError(problem("--workers", "use 0 or more", value=args.workers))
+        raise InputError(problem("command line", "use 0 or more", field="--workers", value=args.workers))
     output = _output(args)
-    scenario = load_scenario(args.scenario)
+    scenario = load(args.scenario)
     task = problem_from_scenario(scenario)
     settings = veto_settings(_split(args.vetoes), [v.id for v in scenario.vetoes],
-                             file=scenario.root / "scenario.yaml")
+                             file="command line")
     cases = build_cases(_coalitions(args, task.codes, scenario), _mandates(args, scenario),
                         settings, _scales(args, scenario))
     results = ResultFile(output, digest=task.digest,
@@ -198,8 +197,8 @@ def _run(args, task, cases, results):
 # --- planner sweep report ------------------------------------------------------------------
 def _report(args) -> int:
     from planner.sweep.analysis import report_data
-    from planner.sweep.results import read_results
     from planner.sweep.report import report_text
+    from planner.sweep.results import read_results
     if args.results is None:
         args.parser.error("planner sweep report needs the RESULTS file")
     given = [k.replace("_", "-") for k, default in SWEEP_ONLY.items()

@@ -205,7 +205,8 @@ class Layers:
 
     @property
     def crossings(self) -> gpd.GeoDataFrame:
-        return self.places[self.places["kind"] == "crossing"]
+        return self.places[self.places["kind"].astype(str).str.strip().str.lower()
+                           == "crossing"]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+import numpy as np
 import pyproj
+import shapely
 
-from geo.errors import InputError, Problem, problem
+from geo.errors import InputError, Problem, problem, raise_if
 from geo.layers import Layer, crs_problem, project_layer, read_layer, utm_crs
 from planner.domain.scenario import (BUNDLED, LAYER_SPECS, SEVERITIES, TASK_TRIGGERS, TASKS,
                                      Contingent, Geography, Layers, Mandate, Override, Phase,
@@ -52,7 +54,7 @@ def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
     layer_files = r.get(doc, "layers", "mapping", default={}) or {}
     layers, layer_problems = _read_layers(root, layer_files or {}, r, parts,
                                           skip=() if sectors else ("sectors",))
-    problems = r.problems + rules_problems + layer_problems
+    problems = r.problems + rules_problems + layer_problems + _nation_problems(yaml_path, parts)
     if problems:
         raise InputError(problems)
     digest = content_digest(yaml_path, layer_files)
@@ -65,7 +67,31 @@ def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
     if not sectors:
         return scenario
     scenario = _attach_sectors(scenario, layers.sectors, root / str(layer_files.get("sectors", "")))
+    raise_if(_veto_sector_problems(yaml_path, scenario))
     return _with_crossing_warnings(scenario, root / str(layer_files["places"]))
+
+
+def _nation_problems(path, parts) -> list[Problem]:
+    """Rule parameters naming contingents (``nations``) that the scenario does not have: a
+    typo there would silently change what the rule allows."""
+    codes = [c.code for c in parts["contingents"] if c.code]
+    out = []
+    for i, rule in enumerate(parts["rules"] or ()):
+        named = rule.params.get("nations") if isinstance(rule.params, Mapping) else None
+        for code in named if isinstance(named, list) else []:
+            if code not in codes:
+                out.append(problem(path, "unknown contingent; contingents are "
+                                   f"{', '.join(codes)}", feature=f"rule {i}",
+                                   feature_id=rule.id, field="params.nations", value=code))
+    return out
+
+
+def _veto_sector_problems(path, scenario) -> list[Problem]:
+    """Vetoes listing sectors that the sector layer does not have (such a veto bars nothing)."""
+    ids = set(scenario.layers.sectors["sector_id"].astype(str))
+    return [problem(path, "unknown sector; it is not in the scenario's sector layer",
+                    feature=f"veto {i}", feature_id=v.id, field="sectors", value=s)
+            for i, v in enumerate(scenario.vetoes) for s in (v.sectors or ()) if s not in ids]
 
 
 def _attach_sectors(scenario: Scenario, raw, path) -> Scenario:
@@ -99,8 +125,13 @@ def _with_crossing_warnings(scenario: Scenario, path) -> Scenario:
     crossings, limit = scenario.layers.crossings, scenario.geography.crossing_m
     far = far_crossings(scenario.layers.sectors.geometry.values, crossings, limit)
     names = crossings["name"].astype(str).tolist()
+    held = scenario.zones.held[scenario.phase_numbers[-1]]
+    inside = set(np.flatnonzero(shapely.intersects(held, crossings.geometry.values))) \
+        if held is not None and not held.is_empty else set()
     found = [problem(path, f"crossing {names[row]!r} lies {metres:,.0f} m from the nearest "
-                     f"sector, beyond geography.crossing_m ({limit:,.0f} m): no sector holds it",
+                     f"sector, beyond geography.crossing_m ({limit:,.0f} m): no sector holds it"
+                     + (" (it lies in ground the army still holds in the last phase)"
+                        if row in inside else ""),
                      feature=int(crossings.index[row]), feature_id=names[row], field="geometry")
              for row, metres in far]
     if not found:

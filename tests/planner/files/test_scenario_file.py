@@ -150,3 +150,28 @@ def test_load_rules_reads_an_override_file(tmp_path):
     (spec,) = load_rules(path)
     assert (spec.id, spec.kind, spec.severity, dict(spec.params)) == \
         ("S", "max_share", "hard", {"max_share": 0.5})
+
+
+def test_rules_naming_unknown_contingents_and_vetoes_naming_unknown_sectors_are_refused(
+        tmp_path, mini_doc):
+    import copy
+    typo = copy.deepcopy(mini_doc)
+    typo["rules"].append({"id": "R-COAST", "kind": "lead_restriction", "severity": "hard",
+                          "params": {"attribute": "coastal", "nations": ["AAA", "GRB"]}})
+    with pytest.raises(InputError, match=r"rule 7 \(id 'R-COAST'\): field 'params.nations': "
+                                         r"value 'GRB': unknown contingent"):
+        load_scenario(write_scenario(tmp_path / "a", typo))
+    mini_doc["vetoes"][0]["sectors"] = ["P1-S09"]
+    with pytest.raises(InputError, match=r"veto 0 \(id 'V1'\): field 'sectors': value "
+                                         r"'P1-S09': unknown sector"):
+        load_scenario(write_scenario(tmp_path / "b", mini_doc))
+
+
+def test_a_crossing_is_a_crossing_whatever_the_case_of_its_kind(tmp_path):
+    from shapely.geometry import Point
+
+    from factory import at
+    places = frame({"name": ["Town", "Gate"], "kind": ["city", "Crossing"]},
+                   [Point(at(2000, 3000)), Point(at(7000, 1500))])
+    scenario = load_scenario(write_scenario(tmp_path / "s", layers={"places": places}))
+    assert scenario.layers.crossings["name"].tolist() == ["Gate"]

@@ -77,7 +77,7 @@ def test_report_lists_minimal_coalitions_and_writes_png_and_pdf_charts(mini_dir,
 ])
 def test_bad_options_exit_2_naming_the_option_and_value(mini_dir, tmp_path, capsys, args, says):
     code, _, err = sweep(capsys, mini_dir, *args, "--workers", 0, "-o", tmp_path / "r.parquet")
-    assert code == 2 and says in err and "scenario.yaml" in err
+    assert code == 2 and says in err and "command line" in err
     assert not (tmp_path / "r.parquet").exists()
 
 
