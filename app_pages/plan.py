@@ -20,7 +20,8 @@ from planner.ui.mapview import (build_map, focus_view, layer_switcher, legend_en
                                 sector_display, sector_group)
 from planner.ui.merge import describe_changes
 from planner.ui.panels import (CLICK_OBJECTS, LEGEND, TABLE_ROWS_PER_PAGE, VIOLATIONS_PER_PAGE,
-                               clicked_sector, force_rows, later_leads_to_carry, lock_rows,
+                               clicked_sector, explanation_words, force_rows,
+                               later_leads_to_carry, lock_rows,
                                optimizer_words, page_of, phase_rows, phase_totals,
                                recut_losses, violation_groups, violation_summary)
 from planner.ui.view import view_of
@@ -124,6 +125,13 @@ def legend_html(scenario, plan, phase) -> str:
 
 # --- the page --------------------------------------------------------------------------------
 state = app()
+MAP_KEY = f"map|{ss.scenario_path}"
+clicked = ss.get(MAP_KEY)  # the map's last click, known before anything is drawn
+click = clicked_sector(clicked, view_of(state, ss.env).open_in(state.phase))
+if click and clicked != ss.get("last_click"):
+    ss.last_click = clicked
+    put(actions.select(state, click))
+    state = app()
 view = view_of(state, ss.env)
 scenario, table, plan, settings = view.scenario, view.table, view.plan, view.settings
 e = state.epoch
@@ -151,7 +159,7 @@ with st.sidebar:
                 on_change=act_on, args=(f"vetoes|{e}", actions.set_vetoes))
     with st.expander("Sectors"):
         shown_count = int((table.sectors["phase"] == phase).sum())
-        st.number_input("Sectors in this phase", min_value=1, value=shown_count,
+        st.number_input("Sectors this phase opens", min_value=1, value=shown_count,
                         key=f"count|{phase}|{e}")
         st.radio("Balance by", ["population", "area"], horizontal=True, key="balance")
         st.button("Re-cut this phase's sectors", key=f"recut|{e}", on_click=ask_recut,
@@ -173,31 +181,36 @@ with st.sidebar:
         st.text_input("Save as a new plan named", key=f"save_as|{e}")
         st.button("Save as", key=f"save_as_button|{e}", on_click=act_key,
                   args=(f"save_as|{e}", actions.save_as))
-        st.caption("Every change is saved as a revision. Restore any of the latest, or "
-                   "compare it with the plan shown:")
-        for r in reversed(ss.env.store.history(state.name, 10)):
-            left, right = st.columns([5, 2])
-            left.button(f"{r.number}: {r.message} ({r.time}{', ' + r.author if r.author else ''})",
-                        key=f"restore|{r.number}|{e}", disabled=r.number == state.revision,
-                        on_click=act, args=(actions.restore, r.number))
-            if right.button("compare", key=f"compare|{r.number}|{e}",
-                            disabled=r.number == state.revision):
-                ss.compare_request = {"a": ("revision", state.name, r.number),
-                                      "b": ("working",)}
-                st.switch_page("app_pages/compare.py")
+        st.caption("Every change is saved as a revision: restore one (as a new revision), "
+                   "or compare it with the plan shown.")
+        revisions = list(reversed(ss.env.store.history(state.name, 30)))
+        labels = {r.number: f"{r.number}: {r.message} ({r.time}"
+                            f"{', ' + r.author if r.author else ''})" for r in revisions}
+        st.selectbox("Revision", list(labels), key=f"revision|{e}", format_func=labels.get,
+                     index=1 if len(labels) > 1 else 0)
+        chosen = ss.get(f"revision|{e}")
+        left, right = st.columns(2)
+        left.button("Restore", key=f"restore|{e}", disabled=chosen == state.revision,
+                    on_click=act_key, args=(f"revision|{e}", actions.restore))
+        if right.button("Compare", key=f"compare|{e}", disabled=chosen == state.revision):
+            ss.compare_request = {"a": ("revision", state.name, chosen), "b": ("working",)}
+            st.switch_page("app_pages/compare.py")
     st.checkbox("Least change from the current plan", value=True, key="least_change")
     st.number_input("Optimizer time limit (s)", min_value=1, max_value=600, value=10,
                     key="solve_seconds")
     st.button("Optimize", type="primary", width="stretch", key=f"optimize|{e}",
               on_click=optimize)
     st.download_button("Plan (GeoJSON)", lambda: export_geojson(view), on_click="ignore",
-                       file_name="plan.geojson", mime="application/geo+json")
+                       file_name=f"{state.name}-r{state.revision}.geojson",
+                       mime="application/geo+json")
     st.download_button("Assignments (CSV)", lambda: export_csv(view), on_click="ignore",
-                       file_name="plan.csv", mime="text/csv")
+                       file_name=f"{state.name}-r{state.revision}.csv", mime="text/csv")
     st.download_button("All layers (GeoPackage)", lambda: export_gpkg(view), on_click="ignore",
-                       file_name="planner.gpkg", mime="application/geopackage+sqlite3")
+                       file_name=f"{state.name}-r{state.revision}.gpkg",
+                       mime="application/geopackage+sqlite3")
     st.download_button("Briefing map of this phase (PNG)", lambda: export_png(view, phase),
-                       on_click="ignore", file_name=f"phase-{phase}.png", mime="image/png")
+                       on_click="ignore", file_name=f"{state.name}-r{state.revision}-phase-{phase}.png",
+                       mime="image/png")
     briefing_box(view)
     with st.expander("Replace a layer"):
         layer = st.selectbox("Layer", ["population", "places", "borders", "held", "territory",
@@ -213,11 +226,13 @@ with st.sidebar:
 totals = view.report.totals()
 if not ss.get("guide_seen") and state.revision == 1 and not state.past:
     with st.container(border=True):
+        origin = (f"opened from the scenario's example: a plan made by hand with "
+                  f"{totals['hard']} hard violations on purpose, to show what the checker "
+                  "finds" if (scenario.root / "example-plan.geojson").is_file() else
+                  "a new plan with nothing assigned yet (the scenario ships no example)")
         st.markdown(
-            f"**Where to start.** This is plan *{html.escape(state.name)}*, opened from "
-            f"the scenario's example: a plan made by hand that breaks "
-            f"{totals['hard']} hard rules on purpose, to show what the checker finds. Pick a "
-            "sector on the map (or in the *Sector* box) to change its lead and troops; every "
+            f"**Where to start.** This is plan *{html.escape(state.name)}*, {origin}. Choose "
+            "a sector on the map (or in the *Sector* box) to change its lead and troops; every "
             "rule is checked again at once. Or press **Optimize** in the sidebar for a plan "
             "that keeps every hard rule, which you can look over before applying it. Every "
             "change is saved as a revision you can undo.")
@@ -269,10 +284,8 @@ if state.proposal is not None:
                   on_click=plain, args=(actions.discard_proposal,))
     elif r.plan is not None:
         changes = describe_changes(state.work, state.work.with_plan(r.plan))
-        words = optimizer_words(r, label, ss.env.solve_seconds)
-        broken = (f" It still breaks {r.report.totals()['hard']} hard conditions (the least "
-                  "it could)." if r.report is not None and not r.report.ok else "")
-        st.info(f"Optimizer: {words}{broken} Applying it changes {len(changes)} "
+        words = optimizer_words(r, label, ss.env.solve_seconds, best_effort=p.best_effort)
+        st.info(f"Optimizer: {words} Applying it changes {len(changes)} "
                 f"sector-phases:\n\n" + "\n".join(f"- {html.escape(c)}" for c in changes[:30])
                 + ("\n- ..." if len(changes) > 30 else ""))
         left, mid, right = st.columns(3)
@@ -284,8 +297,10 @@ if state.proposal is not None:
         right.button("Discard", key=f"discard|{e}",
                      on_click=plain, args=(actions.discard_proposal,))
     else:
+        why = explanation_words(r.explanation, {x.id: x.kind for x in scenario.rules}) \
+            if r.explanation else []
         st.error(f"Optimizer: {optimizer_words(r, label, ss.env.solve_seconds)}\n\n"
-                 + (html.escape(r.explanation.text()) if r.explanation else ""))
+                 + "\n\n".join(html.escape(w) for w in why))
         left, right = st.columns(2)
         if r.status == "INFEASIBLE":
             left.button("Show the least-bad plan (it bends hard rules as little as it can)",
@@ -295,8 +310,10 @@ if state.proposal is not None:
 elif state.solved is not None:
     r = state.solved.result
     if state.current(state.solved):
-        st.success("Optimizer: " + optimizer_words(
-            r, scenario.mandates[state.solved.settings.mandate].label, ss.env.solve_seconds))
+        words = "Optimizer: " + optimizer_words(
+            r, scenario.mandates[state.solved.settings.mandate].label, ss.env.solve_seconds,
+            best_effort=state.solved.best_effort)
+        (st.warning if r.report is not None and not r.report.ok else st.success)(words)
     else:
         st.caption("The last optimizer result is out of date: the plan changed since.")
 
@@ -311,16 +328,12 @@ with map_col:
     fmap = build_map(scenario, phase, increments=increments, held=held, layer_control=False,
                      basemap_url=basemap_url())
     center, zoom = focus_view(state.focus, table, scenario, MAP_HEIGHT)
-    clicked = st_folium(fmap, key=f"map|{ss.scenario_path}", height=MAP_HEIGHT,
+    clicked = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT,
                         use_container_width=True, returned_objects=CLICK_OBJECTS,
                         feature_group_to_add=sector_group(scenario, shown),
                         layer_control=layer_switcher(), center=center, zoom=zoom)
-    click = clicked_sector(clicked, open_sectors)
-    if click and clicked != ss.get("last_click"):
-        ss.last_click = clicked
-        put(actions.select(state, click))
-        state = app()
-        e, sector = state.epoch, click
+    if clicked_sector(clicked, open_sectors) and clicked != ss.get("last_click"):
+        st.rerun()  # a click the top of the page has not seen yet: draw it selected
     st.markdown(legend_html(scenario, plan, phase), unsafe_allow_html=True)
 
 with panel:
@@ -347,16 +360,18 @@ with panel:
         later = later_leads_to_carry(plan, {p: view.open_in(p) for p in scenario.phase_numbers},
                                      phase, sector)
         if later and not locked:
-            st.button(f"Also give {sector} to {a.lead} in phase"
+            st.button(f"Also give {sector} to {a.lead}, with these troops, in phase"
                       f"{'s' * (len(later) > 1)} {', '.join(map(str, later))}",
                       key=f"carry|{e}", on_click=act, args=(actions.carry_lead, phase, sector))
         for code in codes:
             key = f"troops|{phase}|{sector}|{code}|{e}"
+            out = code not in settings.force
             st.number_input(f"{code} troops in {sector}", min_value=0, step=scenario.unit_of(code),
-                            value=int(a.troops.get(code, 0)), key=key, disabled=locked,
+                            value=int(a.troops.get(code, 0)), key=key, disabled=locked or out,
+                            help=f"{code} is not in the force (what-if)" if out else None,
                             on_change=act_on, args=(key, actions.edit_troops, phase, sector,
                                                     code))
-        st.checkbox(f"Lock {sector} in this phase (the optimizer keeps it)", value=locked,
+        st.checkbox(f"Lock {sector} (kept by the optimizer)", value=locked,
                     key=f"lock|{phase}|{sector}|{e}", on_change=act_on,
                     args=(f"lock|{phase}|{sector}|{e}", actions.set_lock, phase, sector))
 

@@ -8,6 +8,7 @@ session opened, ``ss.scenario_path`` the one in use.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -18,7 +19,7 @@ from planner.domain.working import Working, default_settings
 from planner.files.scenario_file import load_scenario
 from planner.files.store import PlanStore
 from planner.ui import actions
-from planner.ui.cache import Tables
+from planner.files.workspace import Tables
 from planner.ui.panels import starting_plan
 from planner.ui.state import Env
 
@@ -34,15 +35,20 @@ def poll_seconds() -> float:
 POLL_SECONDS = poll_seconds()
 
 
-def bundled_scenarios() -> dict[str, str]:
-    """``{name: folder}`` of the scenarios shipped in ``data/``, plus PLANNER_SCENARIO's."""
-    out = {}
+def folder_of(path: str) -> str:
+    """A scenario folder as one absolute path (``data/x``, ``./data/x/`` and
+    ``data/x/scenario.yaml`` are the same scenario)."""
+    p = Path(path).expanduser()
+    p = p.parent if p.name == "scenario.yaml" else p
+    return str(p.resolve())
+
+
+def bundled_scenarios() -> list[str]:
+    """The folders of the scenarios shipped in ``data/``, PLANNER_SCENARIO's first."""
     chosen = os.environ.get("PLANNER_SCENARIO")
-    if chosen:
-        out[chosen] = chosen
-    for folder in sorted(p.parent for p in DATA.glob("*/scenario.yaml")):
-        out.setdefault(str(folder), str(folder))
-    return out
+    found = [folder_of(chosen)] if chosen else []
+    found += [folder_of(str(p.parent)) for p in sorted(DATA.glob("*/scenario.yaml"))]
+    return list(dict.fromkeys(found))
 
 
 @st.cache_resource(show_spinner="Loading scenario ...")
@@ -63,7 +69,7 @@ def cached_tables(folder: str | None, path: str):
 def start():
     """Open the scenario and store of this session and its app state; stop the page with a
     clear message when either cannot be opened. Returns the :class:`Env`."""
-    default = os.environ.get("PLANNER_SCENARIO") or str(DATA / "gaza-isf")
+    default = folder_of(os.environ.get("PLANNER_SCENARIO") or str(DATA / "gaza-isf"))
     path = ss.setdefault("scenario_path", default)
     workspace = os.environ.get("PLANNER_WORKSPACE") or None
     try:
@@ -80,6 +86,11 @@ def start():
     if path not in apps:  # a new tab, or after a restart: the latest revision of the last plan
         base = tables.table(Working(Plan({}), default_settings(scenario)))
         apps[path] = actions.open_plan(env, fallback=starting_plan(scenario, base))
+    # widget keys carry the epoch: no two scenarios' states may share one in a session
+    seen = ss.get("epoch_seen", -1)
+    if path != ss.get("epoch_path") and apps[path].epoch <= seen:
+        apps[path] = replace(apps[path], epoch=seen + 1)
+    ss.epoch_path, ss.epoch_seen = path, max(seen, apps[path].epoch)
     return env
 
 
@@ -180,10 +191,9 @@ def watch_store():
 
 def scenario_switch() -> None:
     """A box choosing among the bundled scenarios (each keeps its own plans)."""
-    options = bundled_scenarios()
-    if len(options) < 2:
+    paths = bundled_scenarios()
+    if len(paths) < 2:
         return
-    paths = list(options)
     names = {p: _name(p) for p in paths}
 
     def switch():

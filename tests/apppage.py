@@ -66,7 +66,7 @@ def page_view(at, scenario):
     import os
 
     from planner.files.store import PlanStore
-    from planner.ui.cache import Tables
+    from planner.files.workspace import Tables
     from planner.ui.state import Env
     from planner.ui.view import view_of
     folder = os.environ["PLANNER_WORKSPACE"]

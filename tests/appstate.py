@@ -4,7 +4,7 @@ from __future__ import annotations
 from planner.domain.plan import Plan
 from planner.domain.working import Working, default_settings
 from planner.ui import actions
-from planner.ui.cache import Tables
+from planner.files.workspace import Tables
 from planner.ui.panels import starting_plan
 from planner.ui.state import Env
 

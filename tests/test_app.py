@@ -99,8 +99,8 @@ def test_recutting_a_phase_changes_its_sector_count_and_a_reload_keeps_it():
     click(at, "Re-cut")
     assert not at.exception
     sectors = widget(at, "selectbox", "selected|").options
-    assert len([s for s in sectors if s.startswith("P2-")]) == 6
-    assert assignments(at).set_index("sector").loc["P2-S06", "lead"] == ""
+    assert [s for s in sectors if s.startswith("P2-")] == [f"P2-R1-S{i:02d}" for i in range(1, 7)]
+    assert assignments(at).set_index("sector").loc["P2-R1-S06", "lead"] == ""
     again = open_app()
     widget(again, "selectbox", "phase|").select(2).run()
     assert len([s for s in widget(again, "selectbox", "selected|").options
@@ -183,9 +183,11 @@ def test_history_panel_restores_a_revision_and_undo_walks_saved_revisions():
     at = open_app()  # reopened: undo still walks back through the saved revisions
     click(at, "Undo")
     assert lead_in_table(at, "P1-S03") == "EGY"
-    next(b for b in at.button if b.key.startswith("restore|1|")).click().run()
+    widget(at, "selectbox", "revision|").set_value(1).run()
+    click(at, "Restore")
     assert lead_in_table(at, "P1-S03") == original
-    assert any(b.label.startswith("5: restore revision 1") for b in at.button)
+    box = widget(at, "selectbox", "revision|")
+    assert any(o.startswith("5: restore revision 1") for o in box.options)
 
 
 def test_save_as_makes_a_new_plan_that_opens_by_name():
@@ -203,7 +205,7 @@ def test_save_as_makes_a_new_plan_that_opens_by_name():
 def test_first_open_says_where_the_plan_comes_from_and_where_to_start():
     at = open_app()
     guide = next(m.value for m in at.markdown if m.value.startswith("**Where to start.**"))
-    assert f"breaks {hard_count(at)} hard rules" in guide and "Optimize" in guide
+    assert f"with {hard_count(at)} hard violations on purpose" in guide and "Optimize" in guide
     click(at, "Got it")
     assert not any(m.value.startswith("**Where to start.**") for m in at.markdown)
     counts = next(m.value for m in at.markdown if "hard** and" in m.value)
@@ -230,14 +232,19 @@ def test_the_optimizer_answers_in_plain_words_and_offers_the_least_bad_plan():
     assert "No plan can keep every hard rule under Chapter VII" in error
     click(at, "Show the least-bad plan (it bends hard rules as little as it can)")
     info = next(i.value for i in at.info if i.value.startswith("Optimizer:"))
-    assert "It still breaks" in info and "gap" not in info
+    assert "A least-bad plan under Chapter VII" in info and "breaks no hard rule" not in info
+    click(at, "Apply")
+    warning = next(w.value for w in at.warning if w.value.startswith("Optimizer:"))
+    assert "least-bad" in warning and "hard condition" in warning
+    revision = widget(at, "selectbox", "revision|")
+    assert "least-bad plan (chapter-vii)" in revision.options[0]
 
 
 def test_an_edit_offers_to_carry_the_lead_into_later_phases():
     at = open_app()
     widget(at, "selectbox", "selected|").select("P1-S03").run()
     widget(at, "selectbox", "lead|1|P1-S03|").select("ITA").run()
-    click(at, "Also give P1-S03 to ITA in phases 2, 3")
+    click(at, "Also give P1-S03 to ITA, with these troops, in phases 2, 3")
     for phase in (2, 3):
         widget(at, "selectbox", "phase|").select(phase).run()
         assert lead_in_table(at, "P1-S03") == "ITA"
@@ -249,3 +256,26 @@ def test_finding_a_sector_selects_it_and_an_unknown_one_says_so():
     assert widget(at, "selectbox", "selected|").value == "P1-S07"
     widget(at, "selectbox", "find|").select("Rafah").run()  # a place: the map goes there
     assert not at.error
+
+
+def test_switching_scenarios_keeps_each_scenarios_own_plans(monkeypatch):
+    from planner.files.store import PlanStore
+    monkeypatch.setenv("PLANNER_SCENARIO", "data/gaza-isf")  # relative, as the README says
+    at = open_app()
+    gaza_hard = hard_count(at)
+    change_lead(at, "P1-S03", "EGY")
+    box = widget(at, "selectbox", "scenario_choice")
+    assert len(box.options) == len(set(box.options)) == 2  # each scenario listed once
+    assert any("Lebanon" in name for name in box.options)
+    root = Path(__file__).resolve().parents[1] / "data"
+    box.set_value(str(root / "south-lebanon")).run()
+    assert not at.exception and not at.error
+    assert widget(at, "selectbox", "phase|").value == 1  # Lebanon's own phase box
+    assert hard_count(at) != gaza_hard
+    name = next(e.label for e in at.expander if e.label.startswith("Plan '"))
+    assert name != "Plan 'main', revision 2"  # not Gaza's plan
+    change_lead(at, "P1-S01", "ITA")
+    store = PlanStore()
+    assert store.revision("main").plan.get(1, "P1-S01").lead != "ITA"  # Gaza's untouched
+    widget(at, "selectbox", "scenario_choice").set_value(str(root / "gaza-isf")).run()
+    assert lead_in_table(at, "P1-S03") == "EGY"

@@ -88,7 +88,7 @@ def test_sectors_are_labelled_where_they_fit_and_the_selection_is_highlighted(se
         .filter(e => e.offsetParent !== null).map(e => e.textContent)""")
     assert len(shown) >= 3 and all(re.match(r"P\d-S\d+", t) for t in shown)
     assert frame.evaluate("""() => document.querySelectorAll(
-        'path[stroke="#111111"][stroke-width="4"]').length""") == 1
+        'path[stroke-width="5"]').length""") == 1
 
 
 def test_finding_a_sector_selects_it_and_zooms_the_map_to_it(served):

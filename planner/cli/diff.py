@@ -68,9 +68,7 @@ def load_side(text: str, scenario, table, workspace=None, *, mandate: str | None
                      scenario, None, mandate)
     store, revision = saved_revision(text, workspace)
     work = revision.working(scenario)
-    from planner.ui.cache import (
-        Tables,  # the app's cache of tables by content: one definition
-    )
+    from planner.files.workspace import Tables
     own = Tables(store, scenario).table(work) if (work.cuts or work.source) else None
     return _side(work.plan, _label(revision), work.settings, scenario, own, mandate)
 

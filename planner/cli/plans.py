@@ -41,9 +41,21 @@ def run(args) -> int:
             mark = "*" if r.number == revision.number else " "
             print(f"{mark} {r.label()} [parent {r.parent or '-'}]")
         return 0
-    from planner.domain.sectors import sector_table
     from planner.files.planfile import write_plan
-    table = sector_table(load(args.scenario))
-    write_plan(revision.plan, table, args.output)
+    from planner.files.workspace import Tables
+    from planner.rules.check import check
+    scenario = load(args.scenario)
+    work = revision.working(scenario)  # the sectors, settings and scenario it was made over
+    tables = Tables(store, scenario)
+    made_over, table = tables.scenario(work), tables.table(work)
+    s = work.settings
+    report = check(work.plan, made_over, s.mandate, table=table,
+                   contingents=s.contingents(made_over), vetoes=s.vetoes_in_force(made_over))
+    write_plan(work.plan, table, args.output, report=report, mandate=s.mandate,
+               requirements=table.requirements(made_over.mandates[s.mandate]),
+               nations=[c.code for c in made_over.contingents], plan_name=args.name,
+               revision=revision.number, members={"settings": s.as_dict(),
+                                                  "plan": {"name": args.name,
+                                                           "revision": revision.number}})
     print(f"wrote {args.output}: plan '{args.name}' {revision.label()}")
     return 0

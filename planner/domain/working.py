@@ -55,20 +55,24 @@ def default_settings(scenario) -> Settings:
                     tuple(v.id for v in scenario.vetoes))
 
 
-def settings_from(doc, scenario) -> Settings:
+def settings_from(doc, scenario, base: Settings | None = None) -> Settings:
     """Settings read from a mapping (a saved revision or a plan file's members); what is
-    missing or unknown to ``scenario`` falls back to :func:`default_settings`, keeping the
-    scenario's order."""
-    base = default_settings(scenario)
+    missing or unknown to ``scenario`` comes from ``base`` (default:
+    :func:`default_settings`), keeping the scenario's order. A CSV plan file records only
+    its mandate: read over the working plan's settings, the rest stays as it was."""
+    every = default_settings(scenario)
+    base = base or every
     if not isinstance(doc, Mapping):
         return base
     mandate = doc.get("mandate") if doc.get("mandate") in scenario.mandates else base.mandate
-    force = _known(doc.get("force"), base.force)
-    vetoes = _known(doc.get("vetoes"), base.vetoes)
-    listed = doc.get("troops") if isinstance(doc.get("troops"), Mapping) else {}
-    troops = tuple(sorted((c, int(n)) for c, n in listed.items()
-                          if c in base.force and isinstance(n, int) and not isinstance(n, bool)
-                          and n >= 0))
+    force = _known(doc.get("force"), every.force) if "force" in doc else base.force
+    vetoes = _known(doc.get("vetoes"), every.vetoes) if "vetoes" in doc else base.vetoes
+    if isinstance(doc.get("troops"), Mapping):
+        troops = tuple(sorted((c, int(n)) for c, n in doc["troops"].items()
+                              if c in every.force and isinstance(n, int)
+                              and not isinstance(n, bool) and n >= 0))
+    else:
+        troops = () if "force" in doc else base.troops
     return Settings(mandate, force, vetoes, troops)
 
 

@@ -123,9 +123,13 @@ def plan_csv(plan: Plan, table, *, mandate=None, plan_name=None, revision=None) 
 
 
 def write_plan(plan: Plan, table, path, **kw) -> None:
-    """Write ``plan`` to ``path``: CSV when it ends in ``.csv``, else RFC 7946 GeoJSON."""
-    text = plan_csv(plan, table) if str(path).lower().endswith(".csv") else \
-        plan_geojson(plan, table, **kw)
+    """Write ``plan`` to ``path``: CSV when it ends in ``.csv`` (with the ``mandate``,
+    ``plan_name`` and ``revision`` columns when given), else RFC 7946 GeoJSON."""
+    if str(path).lower().endswith(".csv"):
+        text = plan_csv(plan, table, **{k: kw[k] for k in ("mandate", "plan_name", "revision")
+                                        if kw.get(k) is not None})
+    else:
+        text = plan_geojson(plan, table, **kw)
     write_text_atomic(path, text)
 
 
@@ -321,10 +325,14 @@ def read_plan_csv(path, table, known_nations) -> Plan:
 
 
 def plan_members(path) -> dict:
-    """The top-level foreign members of a plan GeoJSON (``settings``, ``plan``, ...), or {}
-    for a CSV file. The file must already have been read by :func:`read_plan`."""
+    """The top-level foreign members of a plan GeoJSON (``settings``, ``plan``, ...); for a
+    CSV file, ``{"settings": {"mandate": ...}}`` when its rows carry a mandate column, else
+    {}. The file must already have been read by :func:`read_plan`."""
     if str(path).lower().endswith(".csv"):
-        return {}
+        text = checked_file(path, MAX_PLAN_BYTES).read_bytes().decode("utf-8-sig")
+        first = next(csv.DictReader(io.StringIO(text)), None) or {}
+        mandate = (first.get("mandate") or "").strip()
+        return {"settings": {"mandate": mandate}} if mandate else {}
     doc = _load_json(path)
     return {k: v for k, v in doc.items() if k not in ("type", "features", "name", "bbox")}
 

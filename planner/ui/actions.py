@@ -31,7 +31,7 @@ def open_plan(env: Env, name: str | None = None, *, fallback: Plan | None = None
     else a new plan ``main`` holding ``fallback`` (the scenario's example plan). Undo walks
     back through the plan's saved revisions."""
     store, scope = env.store, env.base.name
-    name = name or store.last_opened(scope) or DEFAULT_PLAN
+    name = name or store.last_opened(scope) or default_plan_name(store, scope)
     if name not in store.names():
         first = Working(fallback or Plan({}), default_settings(env.base))
         try:
@@ -44,6 +44,16 @@ def open_plan(env: Env, name: str | None = None, *, fallback: Plan | None = None
     states = [r.working(env.base) for r in revisions]
     return AppState(name=name, revision=revisions[-1].number, work=states[-1],
                     phase=env.base.phase_numbers[0], past=tuple(states[:-1]))
+
+
+def default_plan_name(store, scope: str) -> str:
+    """``main``, unless another scenario's plan has that name: then ``main-<scenario>``
+    (plan names are the store's keys; each scenario opens its own plans only)."""
+    import re
+    if DEFAULT_PLAN not in store.names() or DEFAULT_PLAN in store.names(scope):
+        return DEFAULT_PLAN
+    slug = re.sub(r"[^a-z0-9]+", "-", scope.lower()).strip("-")[:40] or "scenario"
+    return f"{DEFAULT_PLAN}-{slug}"
 
 
 def refresh(state: AppState, env: Env) -> AppState:
@@ -130,8 +140,9 @@ def _merged(state, env, mine, message, stale, attempt=0) -> AppState:
     return replace(state, revision=saved.number, work=merged,
                    past=(state.past + (theirs,))[-UNDO_LIMIT:], future=(), epoch=state.epoch + 1,
                    error=None,
-                   notice=f"Saved, merged with revision {stale.latest.number}{by}, who "
-                          f"changed: {theirs_said}")
+                   notice=f"Saved, merged with revision {stale.latest.number}"
+                          f"{by or ' (saved meanwhile by someone else)'}, which changed: "
+                          f"{theirs_said}")
 
 
 def resolve_conflict(state: AppState, env: Env, choices: dict) -> AppState:
@@ -188,12 +199,13 @@ def find(state: AppState, env: Env, name: str) -> AppState:
 
 
 def carry_lead(state: AppState, env: Env, phase: int, sector: str) -> AppState:
-    """Give ``sector`` the lead it has in ``phase`` in every later phase where it is open
-    (one revision); troops follow only where the new lead has none there yet."""
+    """Give ``sector`` its lead and troops of ``phase`` in every later phase where it is
+    open and led otherwise (one revision; locked phases are kept)."""
     table = env.table_for(state.work)
     lead = state.plan.get(phase, sector).lead
     if lead is None:
         return refused(state, f"{sector_phase((phase, sector))} has no lead to carry")
+    here = state.plan.get(phase, sector)
     plan, changed = state.plan, []
     for later in table.phases:
         if later <= phase or sector not in table.open_in(later):
@@ -201,13 +213,14 @@ def carry_lead(state: AppState, env: Env, phase: int, sector: str) -> AppState:
         if state.locked(later, sector):
             continue
         if plan.get(later, sector).lead != lead:
-            plan = plan.with_lead(later, sector, lead)
+            plan = plan.with_assignment(replace(here, phase=later))
             changed.append(later)
     if not changed:
         return _touched(state)
     phases = ", ".join(map(str, changed))
     return write(state, env, state.work.with_plan(plan),
-                 f"carry {sector}'s lead {lead} into phase{'s' * (len(changed) > 1)} {phases}")
+                 f"carry {sector}'s lead {lead} and its troops into "
+                 f"phase{'s' * (len(changed) > 1)} {phases}")
 
 
 # --- edits --------------------------------------------------------------------------------
@@ -346,16 +359,24 @@ def set_vetoes(state: AppState, env: Env, on: bool) -> AppState:
                  "vetoes: on" if on else "vetoes: off")
 
 
+def _moves(old: Working, new: Working) -> str:
+    """What a move through the history changes, in a few words."""
+    changes = describe_changes(old, new)
+    return "; ".join(changes[:2]) + (f"; and {len(changes) - 2} more" if len(changes) > 2 else "")
+
+
 def undo(state: AppState, env: Env) -> AppState:
     if not state.past:
         return _touched(state)
-    return write(state, env, state.past[-1], "undo", undoing="undo")
+    return write(state, env, state.past[-1], f"undo: {_moves(state.work, state.past[-1])}",
+                 undoing="undo")
 
 
 def redo(state: AppState, env: Env) -> AppState:
     if not state.future:
         return _touched(state)
-    return write(state, env, state.future[0], "redo", undoing="redo")
+    return write(state, env, state.future[0], f"redo: {_moves(state.work, state.future[0])}",
+                 undoing="redo")
 
 
 def restore(state: AppState, env: Env, number: int) -> AppState:
@@ -384,7 +405,8 @@ def import_file(state: AppState, env: Env, name: str, data: bytes) -> AppState:
         return refused(state, f"Nothing was imported:\n\n{exc}")
     work = state.work.with_plan(plan)
     if isinstance(members.get("settings"), dict):
-        work = replace(work, settings=settings_from(members["settings"], scenario))
+        work = replace(work, settings=settings_from(members["settings"], scenario,
+                                                    state.work.settings))
     after = write(state, env, work, f"import {name}")
     if after.error or after.conflict:
         return after
@@ -405,9 +427,9 @@ def recut(state: AppState, env: Env, phase: int, count: int, balance: str,
         fresh = sectors_for_phase(scenario, phase, int(count), balance=balance, seed=seed)
     except (InputError, PartitionError) as exc:
         return refused(state, f"Phase {phase} was not re-cut: {exc}")
-    digest = env.store.put_cut(cut_to_text(fresh, phase))
     gone = set(table.sectors.loc[table.sectors["phase"] == phase, "sector_id"].astype(str))
-    gone |= set(fresh["sector_id"].astype(str))
+    fresh["sector_id"] = recut_ids(gone, phase, len(fresh))
+    digest = env.store.put_cut(cut_to_text(fresh, phase))
     plan = state.plan
     kept = Plan({k: a for k, a in plan.assignments.items() if k[1] not in gone},
                 {k: p for k, p in plan.pins.items() if k[1] not in gone})
@@ -416,13 +438,23 @@ def recut(state: AppState, env: Env, phase: int, count: int, balance: str,
     return replace(after, selected=None) if not after.error else after
 
 
+def recut_ids(replaced: set[str], phase: int, count: int) -> list[str]:
+    """Ids of a phase's re-cut sectors, ``P2-R1-S01`` ...: never those of the sectors they
+    replace (a re-cut sector is other ground, so a comparison must not take it for the
+    sector that had its id); the ``R`` number counts the phase's cuts."""
+    import re
+    cuts = [int(m.group(1)) for s in replaced if (m := re.search(r"-R(\d+)-", s))]
+    k = max(cuts, default=0) + 1
+    return [f"P{phase}-R{k}-S{i + 1:02d}" for i in range(count)]
+
+
 def replace_layer(state: AppState, env: Env, layer: str, name: str, data: bytes) -> AppState:
     """Replace one scenario layer with an uploaded file: the whole scenario is validated again
     and the copy is kept in the workspace (so a reload finds it). Assignments of sectors that
     no longer exist are dropped; re-cut phases are dropped when the ground changed."""
     import tempfile
 
-    from planner.ui.cache import keep_scenario_copy
+    from planner.files.workspace import keep_scenario_copy
     from planner.ui.uploads import scenario_with_layer
     scenario = env.scenario_for(state.work)
     with tempfile.TemporaryDirectory() as tmp:
@@ -480,8 +512,8 @@ def optimize(state: AppState, env: Env, *, least_change: bool = True, best_effor
                    time_limit_s=env.solve_seconds, reference=plan if least_change else None,
                    contingents=force, vetoes=vetoes, progress=progress,
                    best_effort=best_effort, deterministic=True)
-    return _touched(state, proposal=Proposal(result, state.revision, s, least_change),
-                    error=None, notice=None)
+    return _touched(state, proposal=Proposal(result, state.revision, s, least_change,
+                                             best_effort), error=None, notice=None)
 
 
 def apply_proposal(state: AppState, env: Env) -> AppState:
@@ -492,11 +524,16 @@ def apply_proposal(state: AppState, env: Env) -> AppState:
     if not state.current(p):
         return refused(state, "The optimizer's plan is out of date (the plan or its settings "
                               "changed since): optimize again")
-    after = write(state, env, state.work.with_plan(p.result.plan),
-                  f"optimize: {p.result.status} ({p.settings.mandate})")
+    if p.best_effort and p.result.report is not None and not p.result.report.ok:
+        what = (f"optimize: least-bad plan ({p.settings.mandate}), "
+                f"{len(p.result.report.hard)} hard conditions still broken")
+    else:
+        what = f"optimize: {p.result.status} ({p.settings.mandate})"
+    after = write(state, env, state.work.with_plan(p.result.plan), what)
     if after.error or after.conflict:
         return after
-    return replace(after, proposal=None, solved=Solved(p.result, after.revision, p.settings))
+    return replace(after, proposal=None,
+                   solved=Solved(p.result, after.revision, p.settings, p.best_effort))
 
 
 def discard_proposal(state: AppState) -> AppState:

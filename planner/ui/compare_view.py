@@ -248,9 +248,15 @@ def _from_file(choice, state, env, files) -> Chosen:
                                     [c.code for c in scenario.contingents])
     except InputError as exc:
         raise SideError(f"{name} cannot be compared (nothing was written):\n\n{exc}") from None
-    if isinstance(members.get("settings"), dict):
+    said = members.get("settings")
+    if isinstance(said, dict) and {"force", "vetoes"} <= set(said):
         return Chosen(choice, f"file {name}", Working(plan, settings_from(
-            members["settings"], scenario), state.work.cuts, state.work.source))
+            said, scenario), state.work.cuts, state.work.source))
+    if isinstance(said, dict):  # a CSV file: its mandate only
+        return Chosen(choice, f"file {name}", Working(
+            plan, settings_from(said, scenario, state.work.settings), state.work.cuts,
+            state.work.source), note=f"{name} names only its mandate: it is checked under "
+                                     "the working plan's other settings.")
     return Chosen(choice, f"file {name}", state.work.with_plan(plan),
                   note=f"{name} names no settings: it is checked under the working plan's.")
 

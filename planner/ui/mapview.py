@@ -209,7 +209,9 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
         layer.add_to(m)
     if sectors_shown is not None:
         sector_group(scenario, sectors_shown).add_to(m)
+    _population_layer(layers.population).add_to(m)
     _borders_layer(layers.borders).add_to(m)
+    _places_layer(layers.places).add_to(m)
     _crossings_layer(layers.crossings).add_to(m)
     if layer_control:
         layer_switcher().add_to(m)
@@ -382,8 +384,9 @@ def sector_style(p: dict, colours: dict) -> dict:
         style.update(color=HARD_OUTLINE, weight=3)
     if p.get("locked"):
         style.update(dashArray="6 4", weight=max(style["weight"], 2))
-    if p.get("selected"):
-        style.update(color=SELECTED_OUTLINE, weight=4, fillOpacity=0.85)
+    if p.get("selected"):  # thicker, keeping a hard violation's red
+        style.update(color=HARD_OUTLINE if p.get("hard") else SELECTED_OUTLINE, weight=5,
+                     fillOpacity=0.85)
     return style
 
 
@@ -421,6 +424,36 @@ def _borders_layer(frame):
         return {"color": "#3182bd" if coast else "#000000", "weight": 3 if coast else 2}
     return _geojson(frame, "borders and coast", style,
                     tooltip=_tooltip(frame, ["name", "kind", "neighbour"]))
+
+
+def _population_layer(frame):
+    """Residents per km² of each population polygon (off until switched on)."""
+    shown = frame[[c for c in ("name", "population") if c in frame.columns]
+                  + [frame.geometry.name]].copy()
+    km2 = shown.geometry.area.to_numpy() / 1e6
+    density = shown["population"].to_numpy(dtype=float) / np.maximum(km2, 1e-9)
+    shown["per km²"] = np.round(density).astype(int)
+    top = max(float(density.max()) if len(density) else 1.0, 1.0)
+
+    def style(feature):
+        share = min(feature["properties"]["per km²"] / top, 1.0)
+        return {"color": "#6a51a3", "weight": 0.5, "fillColor": "#6a51a3",
+                "fillOpacity": round(0.1 + 0.6 * share, 3)}
+    return _geojson(shown, "population (residents per km²)", style, show=False,
+                    tooltip=_tooltip(shown, ["name", "population", "per km²"]))
+
+
+def _places_layer(frame):
+    """Places other than crossings as small grey dots named in their tooltips."""
+    kinds = frame["kind"].astype(str).str.strip().str.lower() if "kind" in frame.columns \
+        else None
+    towns = frame if kinds is None else frame[kinds != "crossing"]
+    if towns.empty:
+        return folium.FeatureGroup(name="places", show=False)
+    marker = folium.CircleMarker(radius=3, color="#555", weight=1, fill=True,
+                                 fill_color="#ffffff", fill_opacity=1)
+    return folium.GeoJson(display_features(towns, simplify_m=0), name="places",
+                          marker=marker, tooltip=_tooltip(towns, ["name", "kind"]))
 
 
 def _crossings_layer(frame):

@@ -135,10 +135,18 @@ def phase_totals(view, phase: int) -> dict:
             "deployed": deployed, "offered": offered}
 
 
-def optimizer_words(result, mandate_label: str, seconds_allowed: float) -> str:
+def optimizer_words(result, mandate_label: str, seconds_allowed: float, *,
+                    best_effort: bool = False) -> str:
     """The optimizer's answer in plain words for a staff planner (no solver jargon)."""
     tiers = "; ".join(f"{name} {value:,}" for name, value in result.penalties.items())
     took = f"{result.seconds:.1f} s"
+    broken = len(result.report.hard) if result.report is not None else 0
+    if best_effort and result.plan is not None and broken:
+        proven = "; as few as possible (proven)" if result.status == "OPTIMAL" else \
+            f"; the fewest found within the {seconds_allowed:g} s allowed"
+        return (f"A least-bad plan under {mandate_label}: no plan keeps every hard rule, and "
+                f"this one breaks {broken:,} hard condition{'s' * (broken != 1)}{proven} "
+                f"({took}). Its hard violations are listed below once it is applied.")
     if result.status == "OPTIMAL":
         return (f"A plan that breaks no hard rule under {mandate_label}: the best possible, "
                 f"proven ({took}). " + (f"It scores, in order of priority: {tiers}." if tiers else ""))
@@ -147,7 +155,9 @@ def optimizer_words(result, mandate_label: str, seconds_allowed: float) -> str:
                 f"within the {seconds_allowed:g} s allowed. " +
                 (f"It scores, in order of priority: {tiers}." if tiers else ""))
     if result.status == "INFEASIBLE":
-        return f"No plan can keep every hard rule under {mandate_label} ({took}). Why:"
+        when = took if result.explanation is None or result.explanation.solved else \
+            "found before solving"
+        return f"No plan can keep every hard rule under {mandate_label} ({when}). Why:"
     return (f"No plan was found within the {seconds_allowed:g} s allowed (the solver "
             "ran out of time, which does not mean none exists).")
 
@@ -175,10 +185,32 @@ def recut_losses(plan: Plan, sectors_of_phase: list[str]) -> dict:
 LEGEND = [
     ("outline", "#d62728", "a hard rule is broken in this sector"),
     ("outline-dashed", "#333333", "locked: the optimizer keeps it"),
-    ("outline", "#111111", "the selected sector"),
+    ("outline", "#111111", "thick: the selected sector (red when it breaks a hard rule)"),
+    ("outline-dashed", "#6a3d9a", "context zones, where the scenario has them"),
     ("fill-dashed", "#7f7f7f", "ground the army still holds in this phase"),
     ("outline", "#2b8cbe", "vacated increments (switch them on in the layer button)"),
     ("dot", "#ffd92f", "crossing"),
+    ("dot", "#ffffff", "place (town, city)"),
     ("line", "#000000", "land border"),
     ("line", "#3182bd", "coast"),
 ]
+
+
+def explanation_words(explanation, rule_kinds: dict[str, str]) -> list[str]:
+    """Why no plan exists, in paragraphs: the rules that cannot all hold (by name, with the
+    phases they are bound in), then the figures behind them."""
+    out = []
+    for reason in explanation.reasons:
+        names: dict[str, list[str]] = {}
+        for item in reason.rules:
+            rule, _, phase = item.partition("@")
+            names.setdefault(rule, [])
+            if phase:
+                names[rule].append(phase)
+        listed = "; ".join(
+            f"{rule} ({rule_kinds.get(rule, 'rule').replace('_', ' ')})"
+            + (f" in phase{'s' * (len(p) > 1)} {', '.join(p)}" if p else "")
+            for rule, p in names.items())
+        out.append(f"These rules cannot all hold together: {listed}.")
+        out += list(reason.sentences)
+    return out

@@ -46,6 +46,7 @@ class Proposal:
     revision: int
     settings: Settings
     least_change: bool
+    best_effort: bool = False  # the least-bad plan, asked for when no plan keeps every rule
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Solved:
     result: Any
     revision: int
     settings: Settings
+    best_effort: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ class Env:
     caches: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        from planner.ui.cache import Tables
+        from planner.files.workspace import Tables
         tables = Tables(self.store, self.base)
         self.scenario_for = self.scenario_for or tables.scenario
         self.table_for = self.table_for or tables.table

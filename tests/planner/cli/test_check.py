@@ -70,3 +70,37 @@ def test_check_names_its_scenario_one_way_only(capsys):
     with pytest.raises(SystemExit):
         main(["check", EXAMPLE, "--scenario", "data/gaza-isf", "--scenario", "elsewhere"])
     assert "two scenarios given" in capsys.readouterr().err
+
+
+def test_an_exported_revision_keeps_its_re_cut_sectors_and_settings(gaza, tmp_path):
+    from appstate import env_for, opened
+    from planner.files.store import PlanStore
+    from planner.ui import actions
+    env = env_for(gaza, PlanStore(tmp_path / "ws"))
+    s = actions.recut(opened(env), env, 2, 3, "area")
+    actions.set_mandate(s, env, "chapter-vii")
+    out = tmp_path / "saved.geojson"
+    assert main(["plans", "export", "main", "--workspace", str(tmp_path / "ws"),
+                 "-o", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    opened_in_2 = {f["properties"]["sector_id"] for f in doc["features"]
+                   if f["properties"]["phase"] == 2 and not f["properties"]["sector_id"]
+                   .startswith("P1-")}
+    assert len(opened_in_2) == 3 and doc["settings"]["mandate"] == "chapter-vii"
+    assert {f["properties"]["mandate"] for f in doc["features"]} == {"chapter-vii"}
+
+
+def test_check_takes_the_mandate_a_plan_file_records(gaza, tmp_path, capsys):
+    from appstate import env_for, opened
+    from planner.files.store import PlanStore
+    from planner.ui import actions
+    env = env_for(gaza, PlanStore(tmp_path / "ws"))
+    actions.set_mandate(opened(env), env, "chapter-vii")
+    for suffix in ("geojson", "csv"):
+        out = tmp_path / f"saved.{suffix}"
+        main(["plans", "export", "main", "--workspace", str(tmp_path / "ws"), "-o", str(out)])
+        capsys.readouterr()
+        assert main(["check", str(out), "--format", "json"]) == 1
+        assert json.loads(capsys.readouterr().out)["mandate"] == "chapter-vii", suffix
+        assert main(["check", str(out), "--mandate", "chapter-vi", "--format", "json"]) == 1
+        assert json.loads(capsys.readouterr().out)["mandate"] == "chapter-vi"

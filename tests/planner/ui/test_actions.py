@@ -104,7 +104,7 @@ def test_reopening_restores_settings_locks_and_recut_sectors(gaza, store):
     s = actions.set_force(s, env, [c.code for c in gaza.contingents if c.code != "QAT"])
     s = actions.optimize(s, env)
     s = actions.apply_proposal(s, env)
-    s = actions.set_lock(s, env, 2, "P2-S06", True)
+    s = actions.set_lock(s, env, 2, "P2-R1-S06", True)
     assert view_of(s, env).report.totals()["hard"] == 0
     again = opened(env)  # a reload, a new tab or a server restart
     assert again.work == s.work and again.revision == s.revision
@@ -112,7 +112,7 @@ def test_reopening_restores_settings_locks_and_recut_sectors(gaza, store):
     assert (view.table.sectors["phase"] == 2).sum() == 6
     assert view.report.totals()["hard"] == 0
     assert all(v.sector in set(view.table.ids) for v in view.report.violations if v.sector)
-    assert "QAT" not in again.settings.force and (2, "P2-S06") in again.plan.pins
+    assert "QAT" not in again.settings.force and (2, "P2-R1-S06") in again.plan.pins
 
 
 def test_optimizer_result_waits_for_apply_and_goes_out_of_date(scenario, store):
@@ -231,3 +231,11 @@ def test_importing_a_plan_made_for_a_changed_scenario_says_so(gaza, store):
     s = actions.import_file(s, env, "old.geojson", json.dumps(doc).encode())
     assert s.notice.startswith("Imported old.geojson.") and "files have changed" in s.notice
     assert "old.geojson" in s.notice and "/tmp" not in s.notice
+
+
+def test_re_cut_sectors_get_ids_of_their_own_each_time(gaza, store):
+    env = env_for(gaza, store)
+    s = actions.recut(opened(env), env, 2, 3, "area")
+    s = actions.recut(s, env, 2, 2, "population")
+    ids = sorted(k[1] for k in env.table_for(s.work).keys if k[0] == 2 and k[1][1] == "2")
+    assert ids == ["P2-R2-S01", "P2-R2-S02"]

@@ -69,7 +69,7 @@ def test_sectors_carry_words_locks_and_the_selection_and_labels_are_text(gaza):
     colours = {"IDN": "#1f77b4"}
     assert sector_style(dict(rows.loc["P1-S12"]), colours)["color"] == "#d62728"
     assert sector_style(dict(rows.loc["P1-S02"]), colours)["dashArray"] == "6 4"
-    assert sector_style(dict(rows.loc["P1-S05"]), colours)["weight"] == 4
+    assert sector_style(dict(rows.loc["P1-S05"]), colours)["weight"] == 5
     labels = label_features(shown.reset_index())
     assert [f["properties"]["id"] for f in labels["features"]][:2] == ["P1-S01", "P1-S02"]
     marked = shown.reset_index().assign(lead="<b>X</b>")
