@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.shell import (act, act_key, act_on, app, basemap_url, plain, put,
+from app_pages.shell import (act, act_key, act_on, app, basemap_url, plain, put, remember_author,
                              scenario_switch, ss, upload, view_on, watch_store)
 from planner.domain.derive import scenario_increments
 from planner.ui import actions
@@ -172,7 +172,8 @@ with st.sidebar:
     right.button("Redo", key=f"redo|{e}", on_click=act, args=(actions.redo,),
                  disabled=not state.future, width="stretch")
     with st.expander(f"Plan '{state.name}', revision {state.revision}"):
-        st.text_input("Your name (shown in the history)", key="author")
+        st.text_input("Your name (shown in the history)", key="author",
+                      on_change=remember_author)
         names = ss.env.store.names(scenario.name)
         st.selectbox("Open a saved plan", names, key=f"open_name|{e}",
                      index=names.index(state.name) if state.name in names else 0)

@@ -79,6 +79,8 @@ def start():
         st.error(f"The scenario or the plan store cannot be opened:\n\n{exc}")
         st.stop()
     tables = cached_tables(workspace, path)
+    if "author" not in ss and st.query_params.get("author"):
+        ss.author = st.query_params["author"]  # kept in the address across reloads
     env = Env(store, scenario, author=ss.get("author", ""), scenario_for=tables.scenario,
               table_for=tables.table)
     ss.env = env
@@ -208,3 +210,11 @@ def _name(path: str) -> str:
         return cached_scenario(path).name
     except InputError:
         return f"{Path(path).name} (cannot be loaded)"
+
+
+def remember_author() -> None:
+    """Keep the name given for the history in the page's address (a reload keeps it)."""
+    if ss.get("author"):
+        st.query_params["author"] = ss.author
+    else:
+        st.query_params.pop("author", None)

@@ -279,3 +279,15 @@ def test_switching_scenarios_keeps_each_scenarios_own_plans(monkeypatch):
     assert store.revision("main").plan.get(1, "P1-S01").lead != "ITA"  # Gaza's untouched
     widget(at, "selectbox", "scenario_choice").set_value(str(root / "gaza-isf")).run()
     assert lead_in_table(at, "P1-S03") == "EGY"
+
+
+def test_the_name_for_the_history_survives_a_reload():
+    at = open_app()
+    at.text_input(key="author").input("Alice").run()
+    assert at.query_params["author"] == ["Alice"] or at.query_params["author"] == "Alice"
+    again = AppTest.from_file(APP, default_timeout=120)
+    again.query_params["author"] = "Alice"
+    again.run()
+    change_lead(again, "P1-S03", "EGY")
+    from planner.files.store import PlanStore
+    assert PlanStore().revision("main").author == "Alice"

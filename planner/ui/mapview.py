@@ -179,7 +179,9 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
     is requested from anywhere).
 
     The map fits the territory when it opens, has a button to fit it again, and zooms with
-    the scroll wheel only after a click into it (so scrolling the page does not zoom it).
+    the scroll wheel only after a click into it (so scrolling the page does not zoom it). It
+    takes no keyboard focus: a focused map is scrolled into view when the mouse button goes
+    down, so a click on a map partly below the fold landed on another sector.
 
     The app leaves the sectors out (``sectors_shown=None``, ``layer_control=False``) and
     hands :func:`sector_group` and a layer control to the map component separately: the map
@@ -191,7 +193,7 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
     minx, miny, maxx, maxy = territory.total_bounds
     m = OfflineMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
                    zoom_start=11, control_scale=True, prefer_canvas=False, zoom_snap=0.25,
-                   scroll_wheel_zoom=False)
+                   scroll_wheel_zoom=False, keyboard=False)
     if basemap_url:
         folium.TileLayer(basemap_url, name="basemap", attr="basemap", max_zoom=19).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(8, 8))

@@ -82,6 +82,7 @@ def test_the_map_zooms_only_after_a_click_folds_its_layers_and_fits_the_territor
     from planner.ui.mapview import build_map, layer_switcher, zoom_for
     html = build_map(mini, 1).get_root().render()
     assert '"scrollWheelZoom": false' in html and "scrollWheelZoom.enable()" in html
+    assert '"keyboard": false' in html  # no focus: a click is never scrolled away
     assert "Fit the territory" in html and "fitBounds" in html
     assert layer_switcher().options["collapsed"] is True
     # a sector of 2 km fits a 800 x 600 map at a closer zoom than a territory of 40 km
