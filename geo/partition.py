@@ -27,7 +27,8 @@ def allot_parts(comp_weights: np.ndarray, comp_sizes: np.ndarray, k: int) -> np.
     """Parts for each connected component: at least one each, the rest by weight."""
     n = len(comp_weights)
     if n > k:
-        raise PartitionError(f"the zone has {n} separate parts but only {k} sectors were asked "
+        asked = f"{k} sector{'s' * (k != 1)} {'were' if k != 1 else 'was'}"
+        raise PartitionError(f"the zone has {n} separate parts but only {asked} asked "
                              f"for; each part needs a sector of its own (ask for at least {n})")
     parts = np.ones(n, dtype=int)
     total = comp_weights.sum()

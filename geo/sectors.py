@@ -220,9 +220,10 @@ def partition_zone(zone: shapely.Geometry, k: int, *, balance: str = "population
     if len(parts) == 0:
         raise PartitionError("the zone is empty: nothing to cut into sectors")
     if len(parts) > k:
+        asked = f"{k} sector{'s' * (k != 1)} {'were' if k != 1 else 'was'}"
         raise PartitionError(
             f"the zone has {len(parts)} separate parts ({describe_areas(shapely.area(parts))}) "
-            f"but only {k} sectors were asked for; each part needs a sector of its own "
+            f"but only {asked} asked for; each part needs a sector of its own "
             f"(ask for at least {len(parts)})")
     zone = shapely.union_all(parts)
     cells = make_cells(zone, k, balance=balance, population=population, cell_m=cell_m,
@@ -329,3 +330,30 @@ def _gaps_and_slivers(geoms, ids, phases, inc, path) -> list[Problem]:
 
 __all__ = ["BALANCES", "Cells", "PartitionError", "make_cells", "partition_zone", "phase_sectors",
            "polsby_popper", "sector_layer_problems"]
+
+
+def balance_by_part(geoms, weights, zone) -> tuple[float, int]:
+    """The largest deviation of a sector's weight from its ideal, and how many sectors are
+    alone in their part of ``zone``.
+
+    The ideal of a sector is its part's weight over the sectors cut in that part (as the
+    partition shares it out); a part that holds one sector has no choice, so it does not
+    count (an enclave of 7 km² is its own sector whatever its size).
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    w = np.asarray(weights, dtype=float)
+    parts = shapely.get_parts(zone)
+    points = shapely.point_on_surface(geoms)
+    owner = np.full(len(geoms), -1)
+    for i, part in enumerate(parts):
+        owner[shapely.contains(part, points) & (owner < 0)] = i
+    worst, alone = 0.0, 0
+    for i in np.unique(owner):
+        mine = owner == i
+        if mine.sum() < 2:
+            alone += int(mine.sum())
+            continue
+        ideal = w[mine].sum() / mine.sum()
+        if ideal > 0:
+            worst = max(worst, float(np.abs(w[mine] - ideal).max() / ideal))
+    return worst, alone

@@ -47,11 +47,12 @@ PLANS = {
     "wrong-types.geojson": ["feature 0 (id 'P1-S01')", "field 'phase'", "'one'"],
     "empty-collection.geojson": ["no rows"],
     "not-a-collection.geojson": ["field 'type'", "FeatureCollection"],
-    "unknown-nation.csv": ["feature 0 (id 'P1-S01')", "field 'troops_ZZZ'", "unknown nation"],
-    "negative-troops.csv": ["feature 0 (id 'P1-S01')", "field 'troops_IDN'", "'-300'"],
+    "unknown-nation.csv": ["row 1 (line 2) (id 'P1-S01')", "field 'nation'", "unknown nation"],
+    "negative-troops.csv": ["row 1 (line 2) (id 'P1-S01')", "field 'troops'", "'-300'"],
     "not-utf8.csv": ["not UTF-8"],
     "wrong-columns.csv": ["missing columns"],
-    "formula-sector-id.csv": ["feature 0", "field 'sector_id'", "=HYPERLINK", "unknown sector"],
+    "formula-sector-id.csv": ["row 1 (line 2)", "field 'sector_id'", "=HYPERLINK",
+                              "unknown sector"],
 }
 SCENARIOS = {
     "unknown-key": ["field 'favourite_colour'", "unknown key"],

@@ -118,7 +118,7 @@ def summary(comparison, other_name: str) -> str:
     return (f"From {other_name} to this plan: {said} in phase"
             f"{'s' * (len(d.phases()) != 1)} {', '.join(map(str, d.phases()))}. Change measure "
             f"(what the optimizer minimises with --from): {m.leads_changed:,} leads changed + "
-            f"{m.units_moved:,} troop units of {m.unit:,} moved = {m.total:,}.")
+            f"{m.units_moved:,} troop units {m.units_words()} moved = {m.total:,}.")
 
 
 def changes_map(subject, comparison, other_name: str) -> tuple[dict, bytes]:

@@ -8,8 +8,13 @@ from planner.briefing.blocks import (count, heading, paragraph, section, table, 
 from planner.rules import REGISTRY
 
 
-def _offered(contingent, phase: int, mandate) -> tuple[int, str]:
-    """Troops a contingent offers in ``phase`` under ``mandate``, and why none when none."""
+def _offered(contingent, phase: int, mandate, vetoes=()) -> tuple[int, str]:
+    """Troops a contingent offers in ``phase`` under ``mandate``, and why none when none (a
+    veto that bars it from every sector in the phase counts as none)."""
+    barred = next((v for v in vetoes if v.nation == contingent.code and v.sectors is None
+                   and (v.phases is None or phase in v.phases)), None)
+    if barred is not None:
+        return 0, f"0 (vetoed by {barred.by})"
     if not contingent.serves_in(phase):
         until = contingent.available_until
         when = f"from phase {contingent.available_from}" if contingent.available_from > phase \
@@ -27,7 +32,7 @@ def force_rows(scenario, plan, phase: int, mandate) -> tuple[list[list[str]], li
     led = Counter(a.lead for a in plan.phase(phase) if a.lead)
     rows, offered_sum = [], 0
     for c in scenario.contingents:
-        offered, offered_text = _offered(c, phase, mandate)
+        offered, offered_text = _offered(c, phase, mandate, scenario.vetoes)
         offered_sum += offered
         troops = deployed.get(c.code, 0)
         rows.append([f"{c.code} {c.name}", offered_text, f"{troops:,}",

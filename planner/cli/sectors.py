@@ -76,7 +76,8 @@ def run(args) -> int:
     name = "sectors" if args.all_phases else f"sectors-phase-{args.phase}"
     write_layer(frame, args.output, name=name)
     for phase, count in counts.items():
-        print(_cut_line(frame[frame["phase"] == phase], phase, count, balance))
+        print(_cut_line(frame[frame["phase"] == phase], phase, count, balance,
+                        scenario.zones.increments[phase]))
     print(f"wrote {len(frame)} sectors to {args.output} (balanced by {balance}, seed {seed})")
     return EXIT_OK
 
@@ -89,13 +90,14 @@ def _whole(frames, scenario, crossings_over_layer):
                                                  crs=scenario.crs), scenario)
 
 
-def _cut_line(frame, phase: int, count: int, balance: str) -> str:
-    from geo.sectors import polsby_popper
+def _cut_line(frame, phase: int, count: int, balance: str, zone) -> str:
+    from geo.sectors import balance_by_part, polsby_popper
     from planner.domain.words import plural
     weight = frame["population" if balance == "population" else "area_km2"]
-    ideal = weight.sum() / count
-    dev = (weight - ideal).abs().max() / ideal if ideal else 0.0
+    dev, alone = balance_by_part(frame.geometry.values, weight.to_numpy(), zone)
     pp = polsby_popper(frame.geometry.values)
+    apart = (f" ({plural(alone, 'sector')} alone in a separate part of the zone, not "
+             "counted)" if alone else "")
     return (f"phase {phase}: {plural(count, 'sector')}, largest {balance} deviation "
-            f"{dev:.1%} from the ideal, median Polsby-Popper "
+            f"{dev:.1%} from the ideal{apart}, median Polsby-Popper "
             f"{float(sorted(pp)[len(pp) // 2]):.2f}")

@@ -89,14 +89,20 @@ def summary(result) -> str:
     """Status, the solver's objective, bound and gap, and time on one line; then the plan's
     figures as the checker measures them (the same check ``planner check`` runs)."""
     parts = [f"status {result.status}"]
-    if result.objective is not None:  # the solver's own measure of its first tier
-        parts += [f"solver objective {result.objective:,.0f}", f"bound {result.bound:,.0f}",
-                  f"gap {result.gap:.2%}"]
+    if result.gap is not None:  # of the objective's first tier (its own scale: not shown)
+        parts.append(f"gap {result.gap:.2%} to the proven bound")
     parts.append(f"time {result.seconds:.2f} s")
     line = ", ".join(parts)
     if result.penalties:  # the plan's figures, measured by the checker
-        line += "\n  the plan, as the checker measures it:\n" + "\n".join(
-            f"    {k}: {_figure(v)}" for k, v in result.penalties.items())
+        figures = [f"    {k}: {_figure(v)}" for k, v in result.penalties.items()]
+        if result.plan is not None:
+            per = {}
+            for a in result.plan:
+                per[a.phase] = per.get(a.phase, 0) + a.total
+            figures = [f + " (summed over the phases; each phase: " + ", ".join(
+                f"{p}: {n:,}" for p, n in sorted(per.items())) + ")"
+                if f.startswith("    troops deployed:") else f for f in figures]
+        line += "\n  the plan, as the checker measures it:\n" + "\n".join(figures)
     if result.report is not None:
         t = result.report.totals()
         line += f"\n  check: {t['hard']} hard, {t['soft']} soft violations"

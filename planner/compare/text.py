@@ -107,7 +107,7 @@ def comparison_text(c: Comparison) -> str:
     m = c.change
     lines += [f"Soft penalty: A {c.a.soft_penalty:,.1f}, B {c.b.soft_penalty:,.1f} ({delta:+,.1f})",
               f"Change measure (A -> B): {m.leads_changed} leads changed + {m.units_moved:,} "
-              f"troop units of {m.unit} moved = {m.total:,}", "", _verdict(c)]
+              f"troop units {m.units_words()} moved = {m.total:,}", "", _verdict(c)]
     return "\n".join(lines)
 
 

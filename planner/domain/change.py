@@ -38,6 +38,12 @@ class ChangeMeasure:
     leads_changed: int
     units_moved: int
     unit: int
+    mixed: bool = False  # contingents moved count in units of different sizes
+
+    def units_words(self) -> str:
+        """How the units moved are counted, for a sentence: ``of 50`` or, when contingents
+        have units of their own, ``each in its contingent's own unit``."""
+        return "each in its contingent's own unit" if self.mixed else f"of {self.unit:,}"
 
     @property
     def total(self) -> int:
@@ -46,7 +52,8 @@ class ChangeMeasure:
 
     def as_dict(self) -> dict:
         return {"leads_changed": self.leads_changed, "units_moved": self.units_moved,
-                "troop_unit": self.unit, "total": self.total}
+                "troop_unit": self.unit, "units_of_each_contingent": self.mixed,
+                "total": self.total}
 
 
 def units_moved(before: int, after: int, unit: int) -> int:
@@ -80,13 +87,17 @@ def change_measure(reference: Plan, plan: Plan, unit: int | Callable[[str], int]
     if keys is None:
         keys = set(reference.assignments) | set(plan.assignments)
     leads = moved = 0
+    sizes = set()
     for key in keys:
         before, after = reference.get(*key), plan.get(*key)
         leads += before.lead != after.lead
         for n in set(before.troops) | set(after.troops):
-            moved += units_moved(before.troops.get(n, 0), after.troops.get(n, 0), unit_of(n))
+            step = units_moved(before.troops.get(n, 0), after.troops.get(n, 0), unit_of(n))
+            moved += step
+            if step:
+                sizes.add(unit_of(n))
     shown = unit if not callable(unit) else troop_unit or _unit_of_owner(unit)
-    return ChangeMeasure(leads, moved, shown)
+    return ChangeMeasure(leads, moved, shown, mixed=bool(sizes - {shown}))
 
 
 def _unit_of_owner(unit_of) -> int:

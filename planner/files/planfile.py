@@ -137,12 +137,19 @@ def write_plan(plan: Plan, table, path, **kw) -> None:
 class _Rows:
     """Gathers problems while rows are read into assignments."""
 
-    def __init__(self, path, table, known_nations):
+    def __init__(self, path, table, known_nations, *, csv_rows: bool = False):
         self.path, self.table, self.known = str(path), table, set(known_nations)
         self.problems, self.leads, self.troops, self.locked = [], {}, {}, set()
+        self.csv_rows = csv_rows
 
     def bad(self, i, sid, field, message, **value):
-        self.problems.append(problem(self.path, message, feature=i, feature_id=sid,
+        if self.csv_rows:  # said as a spreadsheet shows it: row, line and column
+            where = f"row {i + 1} (line {i + 2})"
+            if field.startswith("troops_"):
+                field = "nation" if message.startswith("unknown nation") else "troops"
+        else:
+            where = i
+        self.problems.append(problem(self.path, message, feature=where, feature_id=sid,
                                      field=field, **value))
 
     def key(self, i, sid, phase):
@@ -242,7 +249,7 @@ def made_for(path, recorded, expected) -> None:
     if name != expected["name"]:
         raise InputError(problem(
             path, f"this plan was made for scenario {name!r} (content {digest or 'unknown'}),"
-            f" not {expected['name']!r}: name its scenario folder (--scenario DIR)",
+            f" not {expected['name']!r}: open it with that scenario",
             field="scenario", value=name))
     if digest and expected.get("hash") and digest != expected["hash"]:
         warnings.warn(ScenarioChanged(
@@ -294,7 +301,7 @@ def read_plan_csv(path, table, known_nations) -> Plan:
     if missing:
         raise InputError(problem(path, f"missing columns; the header must include "
                                        f"{','.join(CSV_COLUMNS)}", field=", ".join(missing)))
-    rows = _Rows(path, table, known_nations)
+    rows = _Rows(path, table, known_nations, csv_rows=True)
     records = [{k: csv_value(v) if isinstance(v, str) else v for k, v in rec.items()}
                for rec in reader]
     if records and records[0].get("scenario"):

@@ -30,10 +30,11 @@ def outcome_figure(frame: pd.DataFrame) -> Figure:
         for o in OUTCOMES:
             ax.barh(table.index, table[o], left=left, color=COLOURS[o], label=o)
             left = left + table[o]
-        ax.set_title(mandate)
+        ax.set_title(f"{mandate}\n(all veto settings and troop scales)", fontsize="medium")
         ax.set_xlabel("cases with the nation in the coalition")
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(OUTCOMES), fontsize="small")
+    # two columns: four outcome names side by side do not fit a one-mandate chart's width
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize="small")
     fig.suptitle("Outcome of every swept case, by nation")
     return fig
 

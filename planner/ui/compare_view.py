@@ -428,7 +428,7 @@ def summary_lines(env, a: Chosen, b: Chosen, c) -> list[str]:
     return [
         verdict,
         f"Change measure (what the optimizer's least change counts): {m.leads_changed} leads "
-        f"changed + {m.units_moved} troop units moved (of {m.unit}) = {m.total}.",
+        f"changed + {m.units_moved} troop units moved ({m.units_words()}) = {m.total}.",
         f"B fixes {len(c.violations_fixed)} violations and introduces "
         f"{len(c.violations_introduced)}.",
         f"Hard violations: A {c.a.hard}, B {c.b.hard}. Soft penalty: A {c.a.soft_penalty:g}, "

@@ -112,3 +112,14 @@ def test_bundled_sector_file_is_what_the_generator_writes(gaza, tmp_path):
     write_geojson(again[["sector_id", "phase", "geometry"]], tmp_path / "sectors.geojson")
     shipped = gaza.root / "sectors.geojson"
     assert (tmp_path / "sectors.geojson").read_bytes() == shipped.read_bytes()
+
+
+def test_balance_is_measured_within_each_part_of_the_zone():
+    from shapely.geometry import box
+
+    from geo.sectors import balance_by_part
+    zone = box(0, 0, 100, 10).union(box(200, 0, 201, 1))  # a long zone and a tiny enclave
+    sectors = [box(0, 0, 50, 10), box(50, 0, 100, 10), box(200, 0, 201, 1)]
+    weights = [500, 490, 1]
+    worst, alone = balance_by_part(sectors, weights, zone)
+    assert alone == 1 and round(worst, 4) == round(5 / 495, 4)  # the enclave is not counted

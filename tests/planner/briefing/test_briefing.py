@@ -125,3 +125,10 @@ def test_other_mandate_says_whether_a_plan_exists(briefed, pdf):
     assert "disarmament" in page and "R-TASKS" in page
     cover = " ".join(briefed["texts"][0].split())
     assert f"Under {other.label}: no plan keeps every hard rule: R-TASKS" in cover
+
+
+def test_the_force_table_offers_nothing_from_a_contingent_vetoed_everywhere(briefed, pdf):
+    vetoed = [v for v in briefed["scenario"].vetoes if v.sectors is None]
+    flat = pdf.squeezed("\n".join(briefed["texts"]))
+    for v in vetoed:  # Gaza: Türkiye, vetoed by Israel everywhere
+        assert pdf.squeezed(f"0 (vetoed by {v.by})") in flat

@@ -81,7 +81,7 @@ def test_a_plan_checked_against_another_scenario_is_refused_naming_its_own(capsy
     code, _, err = run(capsys, "check", LEBANON / "example-plan.geojson")  # default: Gaza
     assert code == 2
     assert "this plan was made for scenario 'Southern Lebanon 2006 (illustrative)'" in err
-    assert "not 'Gaza ISF (illustrative)'" in err and "--scenario DIR" in err
+    assert "not 'Gaza ISF (illustrative)'" in err and "open it with that scenario" in err
 
 
 @BOTH

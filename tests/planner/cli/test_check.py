@@ -44,8 +44,8 @@ def test_check_bad_plan_exits_2_naming_file_feature_and_field(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
-    assert "plan.csv: feature 0 (id 'P1-S01'): field 'troops_NOPE': value 'NOPE': unknown nation" \
-        in out.stderr
+    assert "plan.csv: row 1 (line 2) (id 'P1-S01'): field 'nation': value 'NOPE': unknown " \
+        "nation" in out.stderr
 
 
 def test_check_unknown_mandate_exits_2(capsys):

@@ -69,6 +69,7 @@ def test_diff_json_names_the_lead_change_the_rule_it_fixes_and_the_change_measur
     assert ("R-EGYPT-LEAD", 3, "P3-S07", "ITA") in fixed
     assert ("R-PREFERENCE", 3, "P3-S07", "ITA") in fixed  # EGY prefers the Egyptian border
     assert out["change_measure"] == {"leads_changed": 1, "units_moved": 0, "troop_unit": 50,
+                                     "units_of_each_contingent": False,
                                      "total": 1}
     assert out["soft_penalty"]["b"] < out["soft_penalty"]["a"]
     # ... and breaks another: EGY leads without troops there

@@ -105,8 +105,9 @@ def test_read_plan_csv_refuses_two_leads_and_negative_troops(table, tmp_path):
                     "1,P1-S01,PAK,100,true\n1,P1-S02,EGY,-5,true\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_plan(path, table, CODES)
-    assert "feature 1 (id 'P1-S01'): field 'lead': value 'PAK': a second lead" in str(err.value)
-    assert "feature 2 (id 'P1-S02'): field 'troops_EGY': value '-5'" in str(err.value)
+    assert "row 2 (line 3) (id 'P1-S01'): field 'lead': value 'PAK': a second lead" \
+        in str(err.value)
+    assert "row 3 (line 4) (id 'P1-S02'): field 'troops': value '-5'" in str(err.value)
 
 
 def test_read_plan_refuses_nan_and_invalid_json(table, tmp_path):
