@@ -12,6 +12,7 @@ from planner.domain.plan import Assignment, Plan
 from planner.domain.working import Working, default_settings
 from planner.rules.check import check
 from planner.ui import actions
+from planner.ui.mapview import NO_LEAD, lead_colours
 from planner.ui import compare_view as cv
 from planner.ui.exports import export_csv, export_geojson
 from planner.ui.view import view_of
@@ -192,8 +193,8 @@ def test_the_map_document_is_offline_escaped_and_draws_both_plans(scenario, stor
         assert changed == [sector]
         lead = plan.get(1, sector).lead
         item = next(x for x in pane["sectors"] if x["sector_id"] == sector)
-        assert item["colour"] == cv.lead_colours(
-            x.code for x in scenario.contingents).get(lead, cv.NO_LEAD)
+        assert item["colour"] == lead_colours(
+            x.code for x in scenario.contingents).get(lead, NO_LEAD)
     assert len(d["shapes"]) == len(open_)  # both plans share the sectors: each shape once
     assert d["selected"] == sector
     (south, west), (north, east) = d["bounds"]
