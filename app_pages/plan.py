@@ -210,7 +210,8 @@ with st.sidebar:
                        file_name=f"{state.name}-r{state.revision}.gpkg",
                        mime="application/geopackage+sqlite3")
     st.download_button("Briefing map of this phase (PNG)", lambda: export_png(view, phase),
-                       on_click="ignore", file_name=f"{state.name}-r{state.revision}-phase-{phase}.png",
+                       on_click="ignore",
+                       file_name=f"{state.name}-r{state.revision}-phase-{phase}.png",
                        mime="image/png")
     briefing_box(view)
     with st.expander("Replace a layer"):

@@ -551,8 +551,8 @@ def apply_variant(state: AppState, env: Env, work: Working, label: str) -> AppSt
     return replace(after, notice=f"Applied {label} as revision {after.revision}.")
 
 
-__all__ = ["apply_proposal", "carry_lead", "changed_units", "find", "discard_proposal", "dismiss_conflict",
-           "edit_lead", "edit_sectors", "edit_troops", "import_file", "open_named", "open_plan",
-           "optimize", "recut", "redo", "refresh", "refused", "replace_layer", "resolve_conflict",
-           "restore", "save_as", "select", "set_force", "set_lock", "set_mandate", "set_phase",
-           "set_troop_figure", "set_vetoes", "undo", "write"]
+__all__ = ["apply_proposal", "carry_lead", "changed_units", "discard_proposal", "dismiss_conflict",
+           "edit_lead", "edit_sectors", "edit_troops", "find", "import_file", "open_named",
+           "open_plan", "optimize", "recut", "redo", "refresh", "refused", "replace_layer",
+           "resolve_conflict", "restore", "save_as", "select", "set_force", "set_lock",
+           "set_mandate", "set_phase", "set_troop_figure", "set_vetoes", "undo", "write"]

@@ -198,8 +198,9 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
         folium.TileLayer(basemap_url, name="basemap", attr="basemap", max_zoom=19).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(8, 8))
     MapBehaviour([[miny, minx], [maxy, maxx]]).add_to(m)
-    _geojson(layers.territory, "territory", lambda f: {"color": "#555", "weight": 1,
-                                                 "fillColor": "#f5f1e6", "fillOpacity": 0.6}).add_to(m)
+    _geojson(layers.territory, "territory",
+             lambda f: {"color": "#555", "weight": 1, "fillColor": "#f5f1e6",
+                        "fillOpacity": 0.6}).add_to(m)
     if held is not None:
         _geojson(held, f"held area (phase {phase})",
                  lambda f: dict(HELD_STYLE),

@@ -149,7 +149,8 @@ def optimizer_words(result, mandate_label: str, seconds_allowed: float, *,
                 f"({took}). Its hard violations are listed below once it is applied.")
     if result.status == "OPTIMAL":
         return (f"A plan that breaks no hard rule under {mandate_label}: the best possible, "
-                f"proven ({took}). " + (f"It scores, in order of priority: {tiers}." if tiers else ""))
+                f"proven ({took}). "
+                + (f"It scores, in order of priority: {tiers}." if tiers else ""))
     if result.status == "FEASIBLE" and result.plan is not None:
         return (f"A plan that breaks no hard rule under {mandate_label}; not proven the best "
                 f"within the {seconds_allowed:g} s allowed. " +

@@ -28,7 +28,8 @@ def import_plan(name: str, data: bytes, table, codes):
     suffix = ".csv" if name.lower().endswith(".csv") else ".geojson"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(name).name
-        path = path.with_suffix(suffix) if path.suffix.lower() not in (".csv", ".geojson", ".json") else path
+        if path.suffix.lower() not in (".csv", ".geojson", ".json"):
+            path = path.with_suffix(suffix)
         path.write_bytes(data)
         try:
             with warnings.catch_warnings(record=True) as caught:
