@@ -202,7 +202,7 @@ def test_slivers_between_territory_and_held_area_are_not_separate_parts(tmp_path
 def test_partition_names_each_separate_part_and_its_size():
     zone = shapely.union_all([rect(0, 0, 4000, 2000), rect(6000, 0, 8000, 1000)])
     with pytest.raises(PartitionError, match=r"2 separate parts \(8\.0 km² and 2\.0 km²\) but "
-                                             r"only 1 sectors"):
+                                             r"only 1 sector was asked for"):
         partition_zone(zone, 1, balance="area")
 
 
@@ -213,7 +213,7 @@ def test_sectors_command_names_phase_file_parts_and_sizes(tmp_path, capsys):
                  "-o", str(tmp_path / "x.geojson")])
     err = capsys.readouterr().err
     assert code == 2
-    assert "scenario.yaml: field '--count': value 1: phase 1:" in err
+    assert "command line: field '--count': value 1: phase 1:" in err
     assert "2 separate parts (12.0 km² and 12.0 km²)" in err
     assert not (tmp_path / "x.geojson").exists()
 
