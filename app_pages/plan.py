@@ -15,13 +15,15 @@ from app_pages.shell import (act, act_key, act_on, app, basemap_url, plain, put,
                              scenario_switch, ss, upload, view_on, watch_store)
 from planner.domain.derive import scenario_increments
 from planner.ui import actions
-from planner.ui.exports import export_briefing, export_csv, export_geojson, export_gpkg, export_png
+from planner.domain.holdings import holdings_rows
+from planner.ui.exports import (export_briefing, export_csv, export_geojson, export_gpkg,
+                                export_holdings, export_png)
 from planner.ui.mapview import (build_map, focus_view, layer_switcher, legend_entries,
                                 sector_display, sector_group)
 from planner.ui.merge import describe_changes
-from planner.ui.panels import (CLICK_OBJECTS, LEGEND, TABLE_ROWS_PER_PAGE, VIOLATIONS_PER_PAGE,
+from planner.ui.panels import (CLICK_OBJECTS, TABLE_ROWS_PER_PAGE, VIOLATIONS_PER_PAGE,
                                clicked_sector, explanation_words, force_rows,
-                               later_leads_to_carry, lock_rows,
+                               later_leads_to_carry, legend_items, lock_rows,
                                optimizer_words, page_of, phase_rows, phase_totals,
                                recut_losses, violation_groups, violation_summary)
 from planner.ui.view import view_of
@@ -108,18 +110,22 @@ def paged(items, per_page, what, key):
 
 
 def legend_html(scenario, plan, phase) -> str:
-    """Every symbol on the map in words: lead colours, outlines, held area, crossings..."""
+    """Every symbol on the map in words: lead colours, outlines, who holds ground besides
+    the force (army or parties, authorities), named lines, crossings..."""
     swatch = ('<span style="display:inline-block;width:1.1em;height:.8em;margin:0 .25em 0 .6em;'
               'vertical-align:middle;{}"></span>')
     kinds = {"outline": "border:3px solid {c}", "outline-dashed": "border:2px dashed {c}",
              "fill-dashed": "background:{c};opacity:.6;border:1px dashed #333",
              "dot": "background:{c};border:2px solid #000;border-radius:50%;width:.8em",
-             "line": "border-top:3px solid {c};height:0"}
+             "line": "border-top:3px solid {c};height:0",
+             "line-dashed": "border-top:3px dashed {c};height:0",
+             "hatch": "background:repeating-linear-gradient(45deg,{c} 0 2px,transparent 2px "
+                      "5px);border:2px solid {c}"}
     leads = legend_entries(scenario, {a.lead for a in plan.phase(phase) if a.lead})
     parts = [swatch.format(f"background:{colour}") + f"{html.escape(code)} "
              f"({html.escape(name)})" for code, name, colour in leads]
     parts += [swatch.format(kinds[kind].format(c=colour)) + html.escape(words)
-              for kind, colour, words in LEGEND]
+              for kind, colour, words in legend_items(scenario, phase)]
     return "<div style='font-size:.85em;line-height:1.9'>" + " ".join(parts) + "</div>"
 
 
@@ -158,14 +164,18 @@ with st.sidebar:
                 disabled=not scenario.vetoes,
                 on_change=act_on, args=(f"vetoes|{e}", actions.set_vetoes))
     with st.expander("Sectors"):
-        shown_count = int((table.sectors["phase"] == phase).sum())
-        st.number_input("Sectors this phase opens", min_value=1, value=shown_count,
-                        key=f"count|{phase}|{e}")
-        st.radio("Balance by", ["population", "area"], horizontal=True, key="balance")
-        st.button("Re-cut this phase's sectors", key=f"recut|{e}", on_click=ask_recut,
-                  args=(f"count|{phase}|{e}", phase))
-        st.caption("Re-cutting clears the assignments of the phase's sectors (you are asked "
-                   "first; undo brings them back).")
+        if scenario.zones.opened[phase].is_empty:  # a steady state: nothing to cut
+            st.caption(f"{scenario.phase_label(phase)} opens no new ground to the force: the "
+                       "sectors already open carry on.")
+        else:
+            shown_count = int((table.sectors["phase"] == phase).sum())
+            st.number_input("Sectors this phase opens", min_value=1, value=max(shown_count, 1),
+                            key=f"count|{phase}|{e}")
+            st.radio("Balance by", ["population", "area"], horizontal=True, key="balance")
+            st.button("Re-cut this phase's sectors", key=f"recut|{e}", on_click=ask_recut,
+                      args=(f"count|{phase}|{e}", phase))
+            st.caption("Re-cutting clears the assignments of the phase's sectors (you are "
+                       "asked first; undo brings them back).")
     left, right = st.columns(2)
     left.button("Undo", key=f"undo|{e}", on_click=act, args=(actions.undo,),
                 disabled=not state.past, width="stretch")
@@ -209,6 +219,9 @@ with st.sidebar:
     st.download_button("All layers (GeoPackage)", lambda: export_gpkg(view), on_click="ignore",
                        file_name=f"{state.name}-r{state.revision}.gpkg",
                        mime="application/geopackage+sqlite3")
+    st.download_button("Who holds what, every phase (GeoJSON)", lambda: export_holdings(view),
+                       on_click="ignore", file_name="holdings.geojson",
+                       mime="application/geo+json")
     st.download_button("Briefing map of this phase (PNG)", lambda: export_png(view, phase),
                        on_click="ignore",
                        file_name=f"{state.name}-r{state.revision}-phase-{phase}.png",
@@ -323,7 +336,7 @@ map_col, panel = st.columns([5, 2])
 sector = state.selected if state.selected in open_sectors else (
     open_sectors[0] if open_sectors else None)
 with map_col:
-    shown = sector_display(table.sectors, phase, plan, view.report, view.requirements,
+    shown = sector_display(table, phase, plan, view.report, view.requirements,
                            selected=sector)
     held = scenario.layers.held[scenario.layers.held["phase"] == phase]
     increments = cached_increments(ss.scenario_path, state.work.source, scenario)
@@ -353,7 +366,8 @@ with panel:
         locked = state.locked(phase, sector)
         st.button(f"Zoom to {sector}", key=f"zoom|{e}", on_click=act,
                   args=(actions.find, sector))
-        st.caption(f"needs {need.troops:,} troops; tasks: {', '.join(sorted(need.tasks))}"
+        alone = f" ({need.least:,} held by observers alone)" if need.least < need.troops else ""
+        st.caption(f"needs {need.troops:,} troops{alone}; tasks: {', '.join(sorted(need.tasks))}"
                    + ("; locked: unlock it to edit" if locked else ""))
         options = ["(none)"] + codes
         st.selectbox(f"Lead nation of {sector}", options, index=options.index(a.lead or "(none)"),
@@ -394,17 +408,25 @@ with violations_tab:
                 st.markdown(f"- {html.escape(label)}")
 with force_tab:
     t = phase_totals(view, phase)
+    off = f" ({t['off_ground']:,} of them in units that hold no ground)" \
+        if t["off_ground"] else ""
     st.markdown(f"**{scenario.phase_label(phase)}**: {t['sectors']} sectors need "
-                f"**{t['required']:,}** troops; **{t['deployed']:,}** are deployed, of "
+                f"**{t['required']:,}** troops; **{t['deployed']:,}** are deployed{off}, of "
                 f"{t['offered']:,} offered by the contingents in the force available then.")
     st.dataframe(pd.DataFrame(force_rows(view, phase)), hide_index=True, width="stretch",
                  column_config={"share": st.column_config.NumberColumn("share", format="percent")})
+    st.markdown(f"**Who holds what in {scenario.phase_label(phase)}** (km² and share of the "
+                "territory)")
+    st.dataframe(pd.DataFrame(holdings_rows(scenario.zones, phase)), hide_index=True,
+                 column_config={"share": st.column_config.NumberColumn("share", format="percent"),
+                                "km²": st.column_config.NumberColumn("km²", format="%.1f")})
 with table_tab:
     st.caption("Edit leads and troops for many sectors at once; every change is validated and "
                "checked like any other edit. Locked sectors cannot be edited here.")
     page_sectors = paged(open_sectors, TABLE_ROWS_PER_PAGE,
                          f"the table ({TABLE_ROWS_PER_PAGE} sectors each)", f"table_page|{phase}")
-    rows = phase_rows(plan, phase, page_sectors, codes, view.requirements)
+    rows = phase_rows(plan, phase, page_sectors, codes, view.requirements,
+                      {c.code: c for c in view.force})
     extra = lock_rows(plan, phase, page_sectors, view.report)
     for row in rows:
         row["status"] = extra[row["sector"]]["status"]

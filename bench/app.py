@@ -35,7 +35,7 @@ COUNT_JS = "c => Array.from(document.querySelectorAll('path.leaflet-interactive'
 def html_size(scenario) -> int:
     table = sector_table(scenario)
     plan = starting_plan(scenario, table)
-    shown = sector_display(table.sectors, 1, plan)
+    shown = sector_display(table, 1, plan)
     held = scenario.layers.held[scenario.layers.held["phase"] == 1]
     return map_html_size(build_map(scenario, 1, sectors_shown=shown, held=held,
                                    increments=scenario_increments(scenario)))

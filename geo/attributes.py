@@ -181,6 +181,7 @@ def polygon_attributes(frame: gpd.GeoDataFrame, around: Surroundings,
     area = shapely.area(polys) / 1e6
     pop = areal_population(polys, around.population)
     dense = areal_population(polys, around.population, min_density=around.urban_density)
+    pop = np.asarray(pop, dtype=float)
     density = np.divide(pop, area, out=np.zeros_like(pop), where=area > 0)
     contact = contact_km(polys, held, around.touch_m)
     out = frame.copy()

@@ -3,6 +3,13 @@
 :class:`PhaseZones` owns them: each is computed on first use and kept, so a scenario asks
 one object (``Scenario.zones``) instead of recomputing unions and differences wherever a
 phase's ground is needed.
+
+Ground at each phase is held by one of three kinds of holder: a **party** (an army still
+holding it; held areas may carry a ``party``), the **force** (vacated ground it garrisons)
+or an **authority** (vacated ground handed over to it from a phase on: the returning
+administration, host-nation forces, a trained police). The force's ground is the vacated
+zone minus what has been handed over; what it opens in a phase (:attr:`PhaseZones.opened`)
+is the increment minus that.
 """
 from __future__ import annotations
 
@@ -22,12 +29,45 @@ PRECISION_M = 0.01  # derived zones sit on a 1 cm grid (see _clean)
 REGAINED_KM2 = 0.01  # held ground a later phase adds beyond this is reported
 
 
+PARTY_FIELD = "party"  # the held layer's optional column naming the army that holds
+ARMY = "army"  # the holder's name of held ground without a party
+
+
 def held_by_phase(held: gpd.GeoDataFrame, phases: list[int]) -> dict[int, shapely.Geometry]:
     """Union of the held-area polygons of each phase (empty polygon when none)."""
     out = {}
     for phase in phases:
         geoms = held.geometry.values[held["phase"].to_numpy() == phase]
         out[phase] = shapely.union_all(geoms) if len(geoms) else shapely.Polygon()
+    return out
+
+
+def party_names(held: gpd.GeoDataFrame) -> tuple[str, ...]:
+    """The parties named in the held layer's ``party`` column, sorted (none: ``()``)."""
+    if PARTY_FIELD not in held.columns:
+        return ()
+    names = held[PARTY_FIELD].dropna().astype(str).str.strip()
+    return tuple(sorted(set(names[names != ""])))
+
+
+def parties_of(held: gpd.GeoDataFrame) -> np.ndarray:
+    """The party of each held polygon (:data:`ARMY` where the layer names none)."""
+    if PARTY_FIELD not in held.columns:
+        return np.full(len(held), ARMY, dtype=object)
+    names = held[PARTY_FIELD].astype(object).where(held[PARTY_FIELD].notna(), ARMY)
+    names = names.astype(str).str.strip()
+    return np.where(names == "", ARMY, names).astype(object)
+
+
+def held_by_party(held: gpd.GeoDataFrame, phases) -> dict[int, dict[str, shapely.Geometry]]:
+    """Per phase, the union of each party's held polygons (parties holding nothing left out)."""
+    party = parties_of(held)
+    phase = held["phase"].to_numpy()
+    out = {}
+    for p in phases:
+        here = phase == p
+        out[p] = {name: shapely.union_all(held.geometry.values[here & (party == name)])
+                  for name in sorted(set(party[here]))}
     return out
 
 
@@ -68,9 +108,13 @@ class PhaseZones:
     Parameters
     ----------
     territory, held_layer
-        Polygon layers in one metric CRS; ``held_layer`` has a ``phase`` column.
+        Polygon layers in one metric CRS; ``held_layer`` has a ``phase`` column and may have
+        a ``party`` column.
     phases
         Phase numbers in order.
+    handover_layer
+        Polygons with ``phase`` and ``authority`` (or None): ground handed over to that
+        authority from that phase on, leaving the force's responsibility.
 
     Every attribute is computed once, on first use (areas in m² unless named ``_km2``).
     """
@@ -78,6 +122,7 @@ class PhaseZones:
     territory: gpd.GeoDataFrame
     held_layer: gpd.GeoDataFrame
     phases: tuple[int, ...]
+    handover_layer: gpd.GeoDataFrame | None = None
 
     @cached_property
     def land(self) -> shapely.Geometry:
@@ -100,6 +145,102 @@ class PhaseZones:
         before = [shapely.Polygon()] + [self.vacated[p] for p in self.phases[:-1]]
         return {p: _clean(shapely.difference(self.vacated[p], b))
                 for p, b in zip(self.phases, before)}
+
+    @cached_property
+    def parties(self) -> tuple[str, ...]:
+        """The parties the held layer names (``()`` when it names none)."""
+        return party_names(self.held_layer)
+
+    @cached_property
+    def held_by_party(self) -> dict[int, dict[str, shapely.Geometry]]:
+        """The ground each party holds at each phase (:data:`ARMY` when none is named)."""
+        return held_by_party(self.held_layer, self.phases)
+
+    @cached_property
+    def handed(self) -> dict[int, dict[str, shapely.Geometry]]:
+        """Per phase, the vacated ground each authority holds by then (handed over at that
+        phase or before; ground handed over while still held passes when it is vacated)."""
+        layer = self.handover_layer
+        out: dict[int, dict[str, shapely.Geometry]] = {p: {} for p in self.phases}
+        if layer is None or layer.empty:
+            return out
+        phase = layer["phase"].to_numpy()
+        authority = layer["authority"].astype(str).str.strip().to_numpy()
+        for p in self.phases:
+            here = phase <= p
+            for name in sorted(set(authority[here])):
+                ground = shapely.union_all(layer.geometry.values[here & (authority == name)])
+                piece = _clean(shapely.intersection(self.vacated[p], ground))
+                if not piece.is_empty:
+                    out[p][name] = piece
+        return out
+
+    @cached_property
+    def handed_all(self) -> dict[int, shapely.Geometry]:
+        """Per phase, all ground handed over by then (the union over authorities)."""
+        return {p: shapely.union_all(list(self.handed[p].values())) if self.handed[p]
+                else shapely.Polygon() for p in self.phases}
+
+    @cached_property
+    def force(self) -> dict[int, shapely.Geometry]:
+        """The force's ground at each phase: the vacated zone minus what is handed over."""
+        return {p: self.vacated[p] if self.handed_all[p].is_empty
+                else _clean(shapely.difference(self.vacated[p], self.handed_all[p]))
+                for p in self.phases}
+
+    @cached_property
+    def opened(self) -> dict[int, shapely.Geometry]:
+        """The ground the force takes on in each phase: the increment minus what is handed
+        over by then. Sectors are cut from it; a phase that opens nothing is a steady state."""
+        return {p: self.increments[p] if self.handed_all[p].is_empty
+                else _clean(shapely.difference(self.increments[p], self.handed_all[p]))
+                for p in self.phases}
+
+    def barriers(self, phase: int) -> shapely.Geometry:
+        """Where the sectors opened in ``phase`` must not straddle: the boundaries of ground
+        handed over in a later phase (a sector leaves the force whole, or not at all)."""
+        layer = self.handover_layer
+        if layer is None or layer.empty:
+            return shapely.LineString()
+        phases = layer["phase"].to_numpy()
+        authority = layer["authority"].astype(str).str.strip().to_numpy()
+        groups = sorted({(q, a) for q, a in zip(phases, authority) if q > phase})
+        if not groups:
+            return shapely.LineString()
+        ground = [shapely.union_all(layer.geometry.values[(phases == q) & (authority == a)])
+                  for q, a in groups]
+        return shapely.union_all(shapely.boundary(np.asarray(ground, dtype=object)))
+
+    def holdings(self, phase: int) -> gpd.GeoDataFrame:
+        """Who holds what at ``phase``: one row per holder with ``holder`` (a party's name,
+        ``force`` or an authority's name), ``kind`` (``party``, ``force``, ``authority``),
+        ``km2`` and the geometry (metric CRS)."""
+        rows = [(name, "party", _clean(shapely.intersection(self.land, geom)))
+                for name, geom in self.held_by_party[phase].items()]
+        rows.append(("force", "force", self.force[phase]))
+        rows += [(name, "authority", geom) for name, geom in self.handed[phase].items()]
+        rows = [r for r in rows if not r[2].is_empty]
+        geoms = [r[2] for r in rows]
+        return gpd.GeoDataFrame({"phase": [phase] * len(rows), "holder": [r[0] for r in rows],
+                                 "kind": [r[1] for r in rows],
+                                 "km2": shapely.area(geoms) / 1e6 if rows else []},
+                                geometry=geoms, crs=self.territory.crs)
+
+    @cached_property
+    def holdings_frame(self) -> gpd.GeoDataFrame:
+        """:meth:`holdings` of every phase as one layer (do not modify: it is shared)."""
+        import pandas as pd
+        frames = [self.holdings(p) for p in self.phases]
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=self.territory.crs)
+
+    @cached_property
+    def opened_frame(self) -> gpd.GeoDataFrame:
+        """What the force takes on in each phase as a layer: ``phase``, ``opened_km2``,
+        geometry (do not modify)."""
+        phases = list(self.phases)
+        geoms = [self.opened[p] for p in phases]
+        return gpd.GeoDataFrame({"phase": phases, "opened_km2": shapely.area(geoms) / 1e6},
+                                geometry=geoms, crs=self.territory.crs)
 
     @cached_property
     def vacated_frame(self) -> gpd.GeoDataFrame:

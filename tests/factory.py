@@ -97,10 +97,56 @@ def write_scenario(folder: Path, doc: dict | None = None, layers: dict | None = 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "scenario.yaml").write_text(yaml.safe_dump(doc or MINI_YAML, sort_keys=False),
                                           encoding="utf-8")
-    for name, make in MINI_LAYERS.items():
+    extra = {n: (lambda: None) for n in (layers or {}) if n not in MINI_LAYERS}
+    for name, make in {**MINI_LAYERS, **extra}.items():
         layer = (layers or {}).get(name, make())
         if layer is not None:
             write_geojson(layer, folder / f"{name}.geojson")
     return folder
+
+
+def disengagement(folder: Path, **changes) -> Path:
+    """A disengagement of two armies on a 12 x 4 km strip, written to ``folder``.
+
+    West holds x < 4 km and East x > 8 km in phase 1; in phase 2 they pull back to 2 km and
+    10 km; phase 3 vacates nothing (a steady state), and from it the strip x 4 to 5 km is the
+    Civil Administration's. Line A runs north-south at x = 6 km through the area of
+    separation. ``changes`` replace top-level keys of the YAML.
+    """
+    strip = lambda x1, x2: rect(x1, 0, x2, 4000)
+    layers = {
+        "territory": frame({"name": ["Strip"]}, [strip(0, 12000)]),
+        "held": frame({"phase": [1, 1, 2, 2, 3, 3],
+                       "party": ["West", "East"] * 3},
+                      [strip(0, 4000), strip(8000, 12000), strip(0, 2000),
+                       strip(10000, 12000), strip(0, 2000), strip(10000, 12000)]),
+        "population": frame({"name": ["all"], "population": [48_000]}, [strip(0, 12000)]),
+        "places": frame({"name": ["Town"], "kind": ["town"]}, [Point(at(6500, 2000))]),
+        "borders": frame({"kind": ["land"], "neighbour": ["Outside"]},
+                         [LineString([at(0, 0), at(12000, 0)])]),
+        "sectors": None,
+        "handover": frame({"phase": [3], "authority": ["Civil Administration"]},
+                          [strip(4000, 5000)]),
+        "lines": frame({"name": ["Line A"]}, [LineString([at(6000, -500), at(6000, 4500)])]),
+    }
+    doc = {**MINI_YAML, "name": "Disengagement",
+           "layers": {n: f"{n}.geojson" for n, layer in layers.items() if layer is not None},
+           "phases": [{"phase": 1}, {"phase": 2}, {"phase": 3}],
+           "sectoring": {"counts": {1: 4, 2: 2, 3: 0}, "balance": "population", "seed": 1},
+           "vetoes": [],
+           "mandates": {"chapter-vi": {
+               "label": "VI", "troops_per_1000": 3, "troops_min": 20,
+               "tasks": {"all": ["monitoring"], "contact:East": ["separation"],
+                         "line:Line A": ["humanitarian"]}}},
+           "contingents": [
+               {"code": "AAA", "troops": 400, "tasks": ["monitoring", "separation",
+                                                          "humanitarian"],
+                "mandates": ["chapter-vi"]},
+               {"code": "BBB", "troops": 400, "tasks": ["monitoring", "separation"],
+                "mandates": ["chapter-vi"]},
+               {"code": "CCC", "troops": 300, "tasks": ["monitoring", "humanitarian"],
+                "mandates": ["chapter-vi"]}],
+           **changes}
+    return write_scenario(folder, doc, layers)
 
 

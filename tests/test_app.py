@@ -12,8 +12,9 @@ def test_app_opens_on_the_bundled_scenario_with_its_disclaimer():
     at = open_app()
     assert at.title[0].value == "Withdrawal-Zone Planner"
     assert any("ILLUSTRATIVE" in c.value for c in at.caption)
-    assert widget(at, "selectbox", "phase|").options == ["Phase 1: yellow line", "Phase 2",
-                                                         "Phase 3: security perimeter"]
+    assert widget(at, "selectbox", "phase|").options == [
+        "Phase 1: yellow line", "Phase 2", "Phase 3: security perimeter",
+        "Phase 4: civil police take over (illustrative)"]
     assert hard_count(at) > 0  # the example plan breaks rules
 
 
@@ -244,10 +245,21 @@ def test_an_edit_offers_to_carry_the_lead_into_later_phases():
     at = open_app()
     widget(at, "selectbox", "selected|").select("P1-S03").run()
     widget(at, "selectbox", "lead|1|P1-S03|").select("ITA").run()
-    click(at, "Also give P1-S03 to ITA, with these troops, in phases 2, 3")
-    for phase in (2, 3):
+    click(at, "Also give P1-S03 to ITA, with these troops, in phases 2, 3, 4")
+    for phase in (2, 3, 4):
         widget(at, "selectbox", "phase|").select(phase).run()
         assert lead_in_table(at, "P1-S03") == "ITA"
+
+
+def test_the_lead_is_carried_only_until_the_police_take_the_sector_over():
+    at = open_app()
+    widget(at, "selectbox", "selected|").select("P1-S07").run()  # the police's from phase 4
+    widget(at, "selectbox", "lead|1|P1-S07|").select("ITA").run()
+    click(at, "Also give P1-S07 to ITA, with these troops, in phases 2, 3")
+    widget(at, "selectbox", "phase|").select(3).run()
+    assert lead_in_table(at, "P1-S07") == "ITA"
+    widget(at, "selectbox", "phase|").select(4).run()
+    assert "P1-S07" not in assignments(at)["sector"].tolist()
 
 
 def test_finding_a_sector_selects_it_and_an_unknown_one_says_so():

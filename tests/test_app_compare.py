@@ -109,7 +109,7 @@ def test_choosing_a_saved_plan_an_uploaded_file_and_swapping(gaza):
     assert not at.exception, at.exception
     refused = shown(at)
     assert "bad.csv cannot be compared (nothing was written)" in refused
-    assert "field 'lead': value 'XXX': unknown nation" in refused
+    assert "row 1 (line 2) (id 'P1-S01'): column 'nation': value 'XXX': unknown nation" in refused
     assert store().names(gaza.name) == ["main", "other"]
     click(at, "⇄ Swap")
     assert widget(at, "selectbox", "cmp_kind|a|").value == "file"

@@ -135,7 +135,7 @@ def test_importing_a_bad_plan_shows_the_error_in_the_page_and_changes_nothing(pa
     alert = page.get_by_text(re.compile(r"Nothing was imported"))
     alert.wait_for(timeout=30_000)
     text = page.locator('[data-testid="stAlert"]').filter(has_text="Nothing was imported").inner_text()
-    assert "mine.csv: row 1 (line 2) (id 'P1-S01'): field 'nation': value 'NOPE'" in text
+    assert "mine.csv: row 1 (line 2) (id 'P1-S01'): column 'nation': value 'NOPE'" in text
     assert hard_violations(page) == before
 
 

@@ -47,11 +47,11 @@ PLANS = {
     "wrong-types.geojson": ["feature 0 (id 'P1-S01')", "field 'phase'", "'one'"],
     "empty-collection.geojson": ["no rows"],
     "not-a-collection.geojson": ["field 'type'", "FeatureCollection"],
-    "unknown-nation.csv": ["row 1 (line 2) (id 'P1-S01')", "field 'nation'", "unknown nation"],
-    "negative-troops.csv": ["row 1 (line 2) (id 'P1-S01')", "field 'troops'", "'-300'"],
+    "unknown-nation.csv": ["row 1 (line 2) (id 'P1-S01')", "column 'nation'", "unknown nation"],
+    "negative-troops.csv": ["row 1 (line 2) (id 'P1-S01')", "column 'troops'", "'-300'"],
     "not-utf8.csv": ["not UTF-8"],
-    "wrong-columns.csv": ["missing columns"],
-    "formula-sector-id.csv": ["row 1 (line 2)", "field 'sector_id'", "=HYPERLINK",
+    "wrong-columns.csv": ["line 1", "missing columns phase, sector_id, nation, troops, lead"],
+    "formula-sector-id.csv": ["row 1 (line 2)", "column 'sector_id'", "=HYPERLINK",
                               "unknown sector"],
 }
 SCENARIOS = {

@@ -12,7 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from data.example_plans import phased_plan, write_example  # noqa: E402
+from data.example_plans import write_example  # noqa: E402
 
 # sector: (lead, {nation: troops}) for phase 1; later phases keep these unless changed below.
 PHASE_1 = {
@@ -52,7 +52,9 @@ CHANGES_IN_PHASE_3 = {
 
 
 def main():
-    write_example(HERE, phased_plan((1, 2, 3), PHASE_1, PHASE_2, PHASE_3, CHANGES_IN_PHASE_3))
+    # Phase 4 changes nothing: the plan carries on, mistakes included, without the three
+    # sectors the police take over (P1-S06, P1-S07, P1-S08).
+    write_example(HERE, {1: PHASE_1, 2: PHASE_2, 3: PHASE_3 | CHANGES_IN_PHASE_3})
 
 
 if __name__ == "__main__":

@@ -4,7 +4,10 @@ Run from the repository root: ``python data/gaza-isf/make_layers.py``. Determini
 same code writes the same files. Everything here is ILLUSTRATIVE, not authoritative:
 an outline that reproduces the strip's size, governorates as bands across its long axis
 with pre-war population estimates, and held areas built as a band inward from the land
-border whose depth is found by bisection to hit each phase's published fraction.
+border whose depth is found by bisection to hit each phase's published fraction. Phase 4 is
+an illustration, not reporting: the army keeps the perimeter of phase 3, and trained
+Palestinian police take over the middle area (Nuseirat to Deir al-Balah) from the force,
+drawn as the sectors that cover it (see ``data/sector_layers.py``).
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from shapely.geometry import LineString, Point, Polygon
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
+from data.sector_layers import write_handover, write_sectors  # noqa: E402
 from geo.export import write_geojson  # noqa: E402
 
 CRS = "EPSG:32636"
@@ -40,8 +44,14 @@ PLACES = [("Gaza City", 34.46, 31.50), ("Jabalia", 34.48, 31.53), ("Beit Lahia",
           ("al-Mawasi", 34.26, 31.36), ("Rafah", 34.25, 31.29)]
 CROSSINGS = [("Erez/Beit Hanoun", 34.54, 31.56), ("Kissufim", 34.39, 31.38),
              ("Kerem Shalom", 34.28, 31.23), ("Rafah crossing", 34.26, 31.25)]
+# (phase, label, fraction held, with Rafah); None: the same as the phase before.
 HELD = [(1, "Phase 1: the yellow line", 0.53, True), (2, "Phase 2", 0.40, False),
-        (3, "Phase 3: security perimeter", 0.15, False)]
+        (3, "Phase 3: security perimeter", 0.15, False),
+        (4, "Phase 4: security perimeter (illustrative)", None, False)]
+# (name, phase, authority, sectors): ILLUSTRATIVE. A later phase in which police trained
+# abroad take over the middle area's coastal plain, away from the perimeter.
+HANDOVER = [("Middle area", 4, "Palestinian Police (trained, illustrative)",
+             ["P1-S06", "P1-S07", "P1-S08"])]
 
 
 def to_metric(geom):
@@ -92,9 +102,14 @@ def held_areas(strip, land, rafah):
     """Nested held areas: each phase holds part of what the previous phase held."""
     geoms, previous = [], strip
     for phase, label, target, with_rafah in HELD:
-        held, depth = band_to_fraction(strip, land, target, within=previous,
-                                       extra=rafah if with_rafah else Point())
-        print(f"phase {phase}: band depth {depth:,.0f} m, held {held.area / strip.area:.3f}")
+        if target is None:
+            held = previous
+            print(f"phase {phase}: as phase {phase - 1}")
+        else:
+            held, depth = band_to_fraction(strip, land, target, within=previous,
+                                           extra=rafah if with_rafah else Point())
+            print(f"phase {phase}: band depth {depth:,.0f} m, "
+                  f"held {held.area / strip.area:.3f}")
         geoms.append(held)
         previous = held
     rows = {"phase": [h[0] for h in HELD], "label": [h[1] for h in HELD]}
@@ -121,18 +136,7 @@ def main(out=HERE):
     write_geojson(held, out / "held.geojson")
     print(f"territory {strip.area / 1e6:.1f} km², coast {coast.length / 1e3:.1f} km, "
           f"land border {land.length / 1e3:.1f} km")
-    write_sectors(out)
-
-
-def write_sectors(out):
-    """Cut each phase's increment into the sectors that scenario.yaml's ``sectoring`` asks for."""
-    from planner.domain.derive import scenario_sectors
-    from planner.files.scenario_file import load_scenario
-    scenario = load_scenario(out, sectors=False)
-    s = scenario.sectoring
-    sectors = scenario_sectors(scenario, s.counts, balance=s.balance, seed=s.seed)
-    write_geojson(sectors[["sector_id", "phase", "geometry"]], out / "sectors.geojson")
-    print(f"sectors: {dict(s.counts)} by {s.balance}, seed {s.seed}")
+    write_handover(out, write_sectors(out), HANDOVER)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from data.example_plans import phased_plan, write_example  # noqa: E402
+from data.example_plans import write_example  # noqa: E402
 
 # sector: (lead, {nation: troops}) for phase 1; later phases keep these unless changed below.
 PHASE_1 = {
-    "P1-S01": ("IND", {"IND": 150, "OGL": 10}),
-    "P1-S02": ("FRA", {"FRA": 400, "POL": 100, "OGL": 10}),
+    "P1-S01": ("IND", {"IND": 200}),
+    "P1-S02": ("FRA", {"FRA": 400, "POL": 150}),
     "P1-S03": ("ITA", {"ITA": 200}),
     "P1-S04": ("ITA", {"ITA": 200}),
     "P1-S05": ("FRA", {"FRA": 200}),
@@ -28,6 +28,9 @@ PHASE_1 = {
     "P1-S08": ("GHA", {"GHA": 200, "ESP": 100}),     # MISTAKE: Spain arrives in phase 2
 }
 PHASE_2 = {
+    # observers join once these sectors need monitoring only (off the phase line)
+    "P1-S01": ("IND", {"IND": 150, "OGL": 10}),
+    "P1-S02": ("FRA", {"FRA": 400, "POL": 100, "OGL": 10}),
     "P2-S01": ("ESP", {"ESP": 200, "NPL": 50}),
     "P2-S02": ("NPL", {"NPL": 200}),
     "P2-S03": ("ESP", {"ESP": 300, "NPL": 100}),
@@ -49,7 +52,9 @@ CHANGES_IN_PHASE_3 = {
 
 
 def main():
-    write_example(HERE, phased_plan((1, 2, 3), PHASE_1, PHASE_2, PHASE_3, CHANGES_IN_PHASE_3))
+    # From phase 2 the Lebanese Armed Forces hold the Tyre sectors (P1-S03 to P1-S06): they
+    # leave the plan.
+    write_example(HERE, {1: PHASE_1, 2: PHASE_2, 3: PHASE_3 | CHANGES_IN_PHASE_3})
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@ an outline between the Blue Line and the Litani of about the area UNIFIL's area 
 operations had (1,000 to 1,100 km²), towns as discs with round population figures over a
 rural background, UNIFIL's two lead-nation sectors as context zones split at a meridian, and
 held areas built as a band inward from the Blue Line whose depth is found by bisection to
-hit each phase's share, the last phase keeping only the northern part of Ghajar.
+hit each phase's share, the last phase keeping only the northern part of Ghajar. The Blue
+Line is also a named line (``line:Blue Line``: a withdrawal line, not a border). The sectors
+are cut as ``scenario.yaml`` asks; the Lebanese Armed Forces then take over the Tyre area,
+drawn as the sectors that cover it (see ``data/sector_layers.py``).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
+from data.sector_layers import write_handover, write_sectors  # noqa: E402
 from geo.export import write_geojson  # noqa: E402
 
 CRS = "EPSG:32636"
@@ -55,6 +59,10 @@ SECTOR_SPLIT_LON = 35.455  # Sector West (Italian-led) to the west, Sector East 
 HELD = [(1, "Phase 1: late August 2006", 0.55), (2, "Phase 2: mid-September 2006", 0.25),
         (3, "Phase 3: 1 October 2006 (northern Ghajar kept)", None)]
 GHAJAR_NORTH = (35.6150, 33.2690, 35.6320, 33.2790)  # a box: its part north of the Blue Line
+# (name, phase, authority, sectors): illustrative. As the army withdrew, the Lebanese Armed
+# Forces deployed south of the Litani beside UNIFIL; here they take over the city of Tyre and
+# its outskirts (the four Tyre sectors the force opened in phase 1) from phase 2.
+HANDOVER = [("Tyre", 2, "Lebanese Armed Forces", ["P1-S03", "P1-S04", "P1-S05", "P1-S06"])]
 COAST_ROAD = [(35.2050, 33.2720), (35.2020, 33.2350), (35.1880, 33.2000), (35.1650, 33.1550),
               (35.1420, 33.1180), (35.1100, 33.0960)]
 
@@ -154,23 +162,12 @@ def main(out=HERE):
     write_geojson(places(), out / "places.geojson")
     write_geojson(zones(area), out / "zones.geojson")
     write_geojson(held_areas(area, blue_line), out / "held.geojson")
+    write_geojson(frame({"name": ["Blue Line"]}, [blue_line]), out / "lines.geojson")
     write_geojson(frame({"name": ["coast road"], "kind": ["road"]},
                         [to_metric(LineString(COAST_ROAD))]), out / "roads.geojson")
     print(f"area {area.area / 1e6:,.0f} km², coast {coast.length / 1e3:.1f} km, Blue Line "
           f"{blue_line.length / 1e3:.1f} km, Litani edge {litani.length / 1e3:.1f} km")
-    write_sectors(out)
-
-
-def write_sectors(out):
-    """Cut each phase's increment into the sectors that scenario.yaml's ``sectoring`` asks for."""
-    from planner.domain.derive import scenario_sectors
-    from planner.files.scenario_file import load_scenario
-    scenario = load_scenario(out, sectors=False)
-    s = scenario.sectoring
-    sectors = scenario_sectors(scenario, s.counts, balance=s.balance, seed=s.seed,
-                               cell_m=s.cell_m)
-    write_geojson(sectors[["sector_id", "phase", "geometry"]], out / "sectors.geojson")
-    print(f"sectors: {dict(s.counts)} by {s.balance}, seed {s.seed}")
+    write_handover(out, write_sectors(out), HANDOVER)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,12 @@ from typing import Callable
 
 from planner.briefing import maps
 from planner.briefing.blocks import count
+from planner.briefing.holdings import holding_facts, holdings_section
 from planner.briefing.legend import map_legend
 from planner.briefing.mandates import SOLVE_LIMIT_S, other_mandates_section
 from planner.briefing.tables import (compliance_section, force_section, sectors_section,
                                      violations_section)
+from planner.domain.roles import sector_need
 
 # Room for a map on an A4 page (inches, the frame's labels included), by layout: the legend
 # beside the map on a portrait or landscape page, or below it on a portrait page (less the
@@ -85,27 +87,31 @@ class Subject:
         return self.when.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def map_layout(scenario, legend_lines: int) -> tuple[str, tuple[float, float]]:
+def map_layout(scenario, legend_lines: int,
+               fact_lines: int = 4) -> tuple[str, tuple[float, float]]:
     """The layout showing the map at the largest scale, and the map's room (inches).
 
-    Below the map the legend runs in three columns with the phase's facts (four lines).
+    Below the map the legend runs in three columns with the phase's facts (``fact_lines``).
     """
     xmin, ymin, xmax, ymax = maps.map_extent(scenario)
     rooms = dict(MAP_BOX_IN)
     width, height = rooms["below"]
-    rooms["below"] = (width, height - LEGEND_LINE_IN * (-(-legend_lines // 3) + 5) - 0.3)
+    below = -(-legend_lines // 3) + fact_lines + 1
+    rooms["below"] = (width, height - LEGEND_LINE_IN * below - 0.3)
     scale = {name: min(w / (xmax - xmin), h / (ymax - ymin)) for name, (w, h) in rooms.items()}
     best = max(scale, key=lambda name: (scale[name], name == "side"))
     return best, rooms[best]
 
 
 def phase_facts(subject: Subject, phase: int, requirements) -> list[str]:
-    """Short lines beside a phase map: sectors, troops, violations."""
+    """Short lines beside a phase map: sectors, troops, violations, then a steady state and
+    the sectors handed over in the phase."""
     plan, table = subject.plan, subject.table
     open_ = table.open_in(phase)
     led = sum(1 for s in open_ if plan.get(phase, s).lead)
     deployed = sum(plan.get(phase, s).total for s in open_)
-    needed = sum(requirements[(phase, s)].troops for s in open_)
+    force = {c.code: c for c in subject.scenario.contingents}
+    needed = sum(sector_need(requirements[(phase, s)], plan.get(phase, s), force) for s in open_)
     found = [v for v in subject.report.violations if v.phase == phase]
     hard = sorted({v.sector for v in found if v.severity == "hard" and v.sector})
     lines = [f"{count(len(open_), 'sector')} open, {led:,} with a lead.",
@@ -115,14 +121,15 @@ def phase_facts(subject: Subject, phase: int, requirements) -> list[str]:
     if hard:
         shown = ", ".join(hard[:12]) + (f" and {len(hard) - 12:,} more" if len(hard) > 12 else "")
         lines.append(f"Hard rules broken in: {shown} (outlined in red).")
-    return lines
+    return lines + holding_facts(subject.scenario, table, phase)
 
 
 def map_section(subject: Subject, phase: int, increments, requirements) -> tuple[dict, bytes]:
     """The map page of one phase and its SVG."""
     scenario = subject.scenario
     legend = map_legend(scenario, subject.plan, phase, subject.table, subject.report)
-    layout, room = map_layout(scenario, len(legend))
+    facts = phase_facts(subject, phase, requirements)
+    layout, room = map_layout(scenario, len(legend), len(facts))
     fig = maps.phase_figure(scenario, subject.plan, phase, table=subject.table,
                             increments=increments, report=subject.report, box_in=room)
     width, height = fig.get_size_inches()
@@ -132,7 +139,7 @@ def map_section(subject: Subject, phase: int, increments, requirements) -> tuple
     doc = {"title": f"Map: {label}", "kind": "map", "layout": layout,
            "image": f"map-{phase}.svg", "width-in": round(float(width), 4),
            "height-in": round(float(height), 4), "legend": legend,
-           "facts": phase_facts(subject, phase, requirements),
+           "facts": facts,
            "caption": f"{scenario.name}. Plan: {subject.plan_label}, under {mandate.label}, "
                       f"{subject.when_text}. {scenario.disclaimer.strip()}"}
     return doc, svg
@@ -206,7 +213,7 @@ def map_page(subject: Subject, phase: int) -> Briefing:
 
 def tables(subject: Subject, requirements) -> list[dict]:
     scenario, mandate = subject.scenario, subject.scenario.mandates[subject.mandate]
-    return [force_section(scenario, subject.plan, mandate),
+    return [holdings_section(scenario), force_section(scenario, subject.plan, mandate),
             sectors_section(scenario, subject.plan, subject.table, requirements,
                             subject.report, mandate),
             compliance_section(scenario, subject.report, mandate),

@@ -44,6 +44,8 @@ def _swatch(e: dict) -> str:
     styles = {"fill": f"background:{colour}", "outline": f"border:1.5pt solid {colour}",
               "hatch": f"background:repeating-linear-gradient(45deg,{colour} 0 1pt,"
                        "#fff 1pt 3pt)",
+              "handover": "background:repeating-linear-gradient(-45deg,"
+                          f"{_text(e.get('ink', '#000000'))} 0 0.8pt,{colour} 0.8pt 3pt)",
               "line": f"border:none;border-top:1.5pt solid {colour};height:0",
               "dash": f"border:none;border-top:1.5pt dashed {colour};height:0",
               "point": f"background:{colour};border-radius:50%;width:6pt;height:6pt"}

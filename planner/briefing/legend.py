@@ -1,16 +1,45 @@
-"""The legend of a phase map: lead nations in the app's colours, then the map's symbols."""
+"""The legend of a phase map: lead nations in the app's colours, then who holds the rest
+of the ground, then the map's symbols (only those on the map)."""
 from __future__ import annotations
 
 from collections import Counter
 
-from planner.briefing import maps
+from geo.zones import ARMY
+from planner.briefing import ground, maps
 from planner.briefing.blocks import count
+from planner.briefing.holdings import authority_colours, hatch_colour, party_colours
 from planner.ui.mapview import HARD_OUTLINE, NO_LEAD, legend_entries
 
 
-def entry(swatch: str, colour: str, label: str) -> dict:
-    """One legend line: ``swatch`` is fill, outline, hatch, line, dash or point."""
-    return {"swatch": swatch, "colour": colour, "label": label}
+def entry(swatch: str, colour: str, label: str, ink: str = "") -> dict:
+    """One legend line: ``swatch`` is fill, outline, hatch, handover (``colour`` hatched in
+    ``ink``), line, dash or point."""
+    out = {"swatch": swatch, "colour": colour, "label": label}
+    return {**out, "ink": ink} if ink else out
+
+
+def holder_entries(scenario, phase: int) -> list[dict]:
+    """The ground held at ``phase`` (one grey, or each party's tone) and each authority's
+    ground handed over by then: only the holders on the map."""
+    zones = scenario.zones
+    held = zones.held_by_party[phase]
+    colours = party_colours(scenario)
+    out = [entry("fill", ground.held_as_drawn(colours[n]),
+                 f"held area in phase {phase}" if n == ARMY else
+                 f"held by {n} in phase {phase}") for n in colours if n in held]
+    colours = authority_colours(scenario)
+    out += [entry("handover", colours[n], f"handed over to {n}", hatch_colour(colours[n]))
+            for n in colours if n in zones.handed[phase]]
+    return out
+
+
+def line_entries(scenario) -> list[dict]:
+    """Each named agreed line, in the layer's order."""
+    lines = scenario.layers.lines
+    if lines is None or lines.empty:
+        return []
+    names = dict.fromkeys(n for n in lines["name"].astype(str).str.strip() if n)
+    return [entry("dash", ground.LINE, f"{n} (agreed line)") for n in names]
 
 
 def map_legend(scenario, plan, phase: int, table, report=None) -> list[dict]:
@@ -21,8 +50,9 @@ def map_legend(scenario, plan, phase: int, table, report=None) -> list[dict]:
            for code, name, colour in legend_entries(scenario, [c for c in leads if c])]
     if leads.get(None):
         out.append(entry("fill", NO_LEAD, f"no lead: {count(leads[None], 'sector')}"))
-    out += [entry("fill", maps.HELD, f"held area in phase {phase}"),
-            entry("dash", maps.INCREMENT, "increments vacated so far")]
+    out += holder_entries(scenario, phase)
+    out.append(entry("dash", maps.INCREMENT, "increments vacated so far"))
+    out += line_entries(scenario)
     if report is not None and report.hard_keys() & {(phase, s) for s in open_}:
         out.append(entry("outline", HARD_OUTLINE, "sector breaking a hard rule"))
     if any((phase, s) in plan.pins for s in open_):

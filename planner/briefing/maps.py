@@ -2,7 +2,8 @@
 
 Drawn with matplotlib in the scenario's metric CRS (true areas and scale), without pyplot
 (no global state: the app may draw from several sessions), and saved as SVG with the same
-bytes for the same inputs, or as PNG. Sector colours are the app's (``lead_colours``).
+bytes for the same inputs, or as PNG. Sector colours are the app's (``lead_colours``); who
+holds the rest of the ground is drawn by :mod:`planner.briefing.ground`.
 """
 from __future__ import annotations
 
@@ -12,16 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from matplotlib import patheffects, rc_context
-from matplotlib.collections import LineCollection, PathCollection
+from matplotlib import rc_context
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.path import Path as MplPath
 
 from planner.briefing.frame import coordinate_frame, emptiest_corners, north_arrow, scale_bar
+from planner.briefing.ground import TERRITORY, draw_handed, draw_held, draw_lines
+from planner.briefing.paint import (haloed_text, points_per_metre, polygons, segments,
+                                    simplified)
 from planner.ui.mapview import HARD_OUTLINE, NO_LEAD, lead_colours
 
-TERRITORY = "#f5f1e6"
-HELD = "#8c8c8c"
 INCREMENT = "#2b8cbe"
 COAST = "#08519c"
 LAND_BORDER = "#000000"
@@ -64,27 +65,6 @@ def figure_size(extent, box_in: tuple[float, float]) -> tuple[float, float]:
     return ((xmax - xmin) * scale + left + right, (ymax - ymin) * scale + bottom + top)
 
 
-def _paths(geoms) -> list[MplPath]:
-    """One matplotlib path per (multi)polygon, holes included."""
-    out = []
-    for geom in geoms:
-        verts, codes = [], []
-        for poly in shapely.get_parts(geom):
-            for ring in [poly.exterior, *poly.interiors]:
-                xy = np.asarray(ring.coords)[:, :2]
-                if len(xy) < 4:
-                    continue
-                verts.append(xy)
-                codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(xy) - 2) + [MplPath.CLOSEPOLY]
-        out.append(MplPath(np.concatenate(verts), codes) if verts else MplPath(np.zeros((0, 2))))
-    return out
-
-
-def _segments(geoms) -> list[np.ndarray]:
-    lines = shapely.get_parts(shapely.get_parts(np.asarray(geoms)))
-    return [np.asarray(line.coords)[:, :2] for line in lines if not line.is_empty]
-
-
 def _new_axes(extent, box_in):
     width, height = figure_size(extent, box_in)
     fig = Figure(figsize=(width, height))
@@ -99,47 +79,31 @@ def _new_axes(extent, box_in):
     return fig, ax
 
 
-def _points_per_metre(ax, extent) -> float:
-    width_in = ax.get_position().width * ax.figure.get_figwidth()
-    return width_in * 72 / (extent[2] - extent[0])
-
-
-def _simplified(geoms, ax, extent) -> np.ndarray:
-    """Geometry simplified to a quarter point on the page: invisible, and files stay small."""
-    tolerance = 0.25 / _points_per_metre(ax, extent)
-    return shapely.simplify(np.asarray(geoms), tolerance, preserve_topology=True)
-
-
-def _polygons(ax, geoms, zorder, **style) -> None:
-    ax.add_collection(PathCollection(_paths(geoms), zorder=zorder, **style))
-
-
 def draw_base(ax, scenario, extent, phase: int, increments) -> None:
-    """Territory, the held area of ``phase`` and the outlines of the increments opened."""
-    layers = scenario.layers
-    _polygons(ax, _simplified(layers.territory.geometry.values, ax, extent), 1,
-              facecolors=TERRITORY, edgecolors="#555555", linewidths=0.6)
-    held = layers.held[layers.held["phase"] == phase].geometry.values
-    if len(held):
-        _polygons(ax, _simplified(held, ax, extent), 2, facecolors=HELD, edgecolors="none",
-                  alpha=0.55)
+    """Territory, the ground each party holds and each authority has been handed at
+    ``phase``, the outlines of the increments opened and the named lines."""
+    polygons(ax, simplified(scenario.layers.territory.geometry.values, ax, extent), 1,
+             facecolors=TERRITORY, edgecolors="#555555", linewidths=0.6)
+    draw_held(ax, scenario, extent, phase)
+    draw_handed(ax, scenario, extent, phase)
     opened = increments[increments["phase"] <= phase].geometry.values
     if len(opened):
-        _polygons(ax, _simplified(opened, ax, extent), 6, facecolors="none",
-                  edgecolors=INCREMENT, linewidths=1.3, linestyles=(0, (4, 2)))
+        polygons(ax, simplified(opened, ax, extent), 6, facecolors="none",
+                 edgecolors=INCREMENT, linewidths=1.3, linestyles=(0, (4, 2)))
+    draw_lines(ax, scenario, extent)
 
 
 def draw_sectors(ax, style: SectorStyle, extent) -> None:
     """Sectors filled by lead; hard violations outlined in red; locked sectors hatched."""
-    geoms = _simplified(style.geoms, ax, extent)
-    _polygons(ax, geoms, 3, facecolors=style.fills, edgecolors=SECTOR_EDGE, linewidths=0.4)
+    geoms = simplified(style.geoms, ax, extent)
+    polygons(ax, geoms, 3, facecolors=style.fills, edgecolors=SECTOR_EDGE, linewidths=0.4)
     if style.locked.any():
         with rc_context({"hatch.linewidth": 0.6, "hatch.color": "#000000"}):
-            _polygons(ax, geoms[style.locked], 4, facecolors="none", edgecolors="#000000",
-                      linewidths=0.0, hatch=LOCK_HATCH)
+            polygons(ax, geoms[style.locked], 4, facecolors="none", edgecolors="#000000",
+                     linewidths=0.0, hatch=LOCK_HATCH)
     if style.hard.any():
-        _polygons(ax, geoms[style.hard], 7, facecolors="none", edgecolors=HARD_OUTLINE,
-                  linewidths=1.8)
+        polygons(ax, geoms[style.hard], 7, facecolors="none", edgecolors=HARD_OUTLINE,
+                 linewidths=1.8)
     _sector_labels(ax, style, extent)
 
 
@@ -157,24 +121,10 @@ def ink_for(fill: str) -> str:
     return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "#ffffff"
 
 
-def haloed_text(ax, xy, text: str, size: float, *, zorder: float, offset=(0, 0), **style):
-    """``text`` at ``xy`` (data units, moved by ``offset`` points) with a white halo.
-
-    Names are never read as mathtext (a ``$`` stays a ``$``). The halo is a stroked outline
-    drawn under a plain text artist, so the SVG keeps the name as text (searchable in the
-    PDF) instead of glyph outlines.
-    """
-    common = dict(xytext=offset, textcoords="offset points", fontsize=size, parse_math=False,
-                  annotation_clip=False, **style)
-    ax.annotate(text, xy, zorder=zorder, color="white", path_effects=[
-        patheffects.Stroke(linewidth=max(size / 3.5, 1.2), foreground="white")], **common)
-    ax.annotate(text, xy, zorder=zorder + 0.1, color="black", **common)
-
-
 def _sector_labels(ax, style: SectorStyle, extent) -> None:
     """Each sector's id (and lead) in black or white on its fill, as large as fits; a
     sector too small for even the id at MIN_LABEL_PT is left to the sector table."""
-    per_metre = _points_per_metre(ax, extent)
+    per_metre = points_per_metre(ax, extent)
     points = shapely.point_on_surface(style.geoms)
     for text, fill, geom, point in zip(style.labels, style.fills, style.geoms, points):
         if not text:
@@ -194,7 +144,7 @@ def draw_context(ax, scenario, extent) -> None:
     coast = (borders["kind"] == "coast").to_numpy()
     for mask, colour, width in ((~coast, LAND_BORDER, 1.3), (coast, COAST, 1.8)):
         if mask.any():
-            ax.add_collection(LineCollection(_segments(borders.geometry.values[mask]),
+            ax.add_collection(LineCollection(segments(borders.geometry.values[mask]),
                                              colors=colour, linewidths=width, zorder=8))
     places = scenario.layers.places
     crossing = (places["kind"] == "crossing").to_numpy()
@@ -214,7 +164,9 @@ def draw_context(ax, scenario, extent) -> None:
 def sector_style(scenario, plan, phase: int, table, report=None) -> SectorStyle:
     """Fills, labels, hard outlines and locks of the sectors open in ``phase``."""
     colours = lead_colours(c.code for c in scenario.contingents)
-    sectors = table.sectors[table.sectors["phase"] <= phase]
+    open_ = set(table.open_in(phase))  # handed-over sectors are an authority's, not drawn
+    ids = table.sectors["sector_id"].astype(str)
+    sectors = table.sectors[ids.isin(open_).to_numpy()]
     ids = sectors["sector_id"].astype(str).tolist()
     hard = report.hard_keys() if report is not None else set()
     leads = [plan.get(phase, s).lead for s in ids]

@@ -5,14 +5,15 @@ from collections import Counter
 
 from planner.briefing.blocks import (count, heading, paragraph, section, table, task_list,
                                      troops_text)
+from planner.domain.roles import (force_troops, off_ground_troops, sector_need,
+                                  vetoed_everywhere)
 from planner.rules import REGISTRY
 
 
 def _offered(contingent, phase: int, mandate, vetoes=()) -> tuple[int, str]:
     """Troops a contingent offers in ``phase`` under ``mandate``, and why none when none (a
     veto that bars it from every sector in the phase counts as none)."""
-    barred = next((v for v in vetoes if v.nation == contingent.code and v.sectors is None
-                   and (v.phases is None or phase in v.phases)), None)
+    barred = vetoed_everywhere(vetoes, contingent.code, phase)
     if barred is not None:
         return 0, f"0 (vetoed by {barred.by})"
     if not contingent.serves_in(phase):
@@ -26,8 +27,12 @@ def _offered(contingent, phase: int, mandate, vetoes=()) -> tuple[int, str]:
 
 
 def force_rows(scenario, plan, phase: int, mandate) -> tuple[list[list[str]], list[str]]:
-    """One row per contingent (offered, deployed, share, sectors led, tasks) and a total."""
-    deployed = plan.troops_by_nation(phase)
+    """One row per contingent (offered, deployed, share, sectors led, tasks) and a total.
+    Units that hold no ground (their role follows the name) count with their troops in the
+    force (:func:`planner.domain.roles.force_troops`)."""
+    off = off_ground_troops(scenario.contingents, scenario.vetoes, mandate.key, phase,
+                            scenario.unit_of)
+    deployed = force_troops(plan.troops_by_nation(phase), off)
     total = sum(deployed.values())
     led = Counter(a.lead for a in plan.phase(phase) if a.lead)
     rows, offered_sum = [], 0
@@ -35,7 +40,8 @@ def force_rows(scenario, plan, phase: int, mandate) -> tuple[list[list[str]], li
         offered, offered_text = _offered(c, phase, mandate, scenario.vetoes)
         offered_sum += offered
         troops = deployed.get(c.code, 0)
-        rows.append([f"{c.code} {c.name}", offered_text, f"{troops:,}",
+        role = "" if c.role == "ground" else f" ({c.role})"
+        rows.append([f"{c.code} {c.name}{role}", offered_text, f"{troops:,}",
                      f"{troops / total:.1%}" if total else "-", f"{led[c.code]:,}",
                      task_list(c.tasks)])
     rows.append(["Total", f"{offered_sum:,}", f"{total:,}", "100.0%" if total else "-",
@@ -47,7 +53,9 @@ def force_section(scenario, plan, mandate) -> dict:
     blocks = [paragraph("Troops each contingent offers in the phase under "
                         f"{mandate.label} (none before it is available or when it does not "
                         "accept the mandate), troops deployed in the plan, its share of all "
-                        "troops deployed, the sectors it leads and the tasks it accepts.")]
+                        "troops deployed, the sectors it leads and the tasks it accepts. "
+                        "Logistics, staff and naval units hold no ground: their troops count "
+                        "towards the force without a sector.")]
     for p in scenario.phases:
         rows, tones = force_rows(scenario, plan, p.phase, mandate)
         blocks += [heading(p.label), table(
@@ -56,22 +64,25 @@ def force_section(scenario, plan, mandate) -> dict:
     return section("Force by phase", blocks)
 
 
-def sector_rows(plan, phase: int, table_, requirements, report) -> tuple[list, list]:
-    """One row per sector open in ``phase`` and a total row."""
+def sector_rows(plan, phase: int, table_, requirements, report,
+                contingents=None) -> tuple[list, list]:
+    """One row per sector open in ``phase`` and a total row; a sector observers alone hold
+    needs what :func:`planner.domain.roles.sector_need` says (``contingents``: in play)."""
     rows, tones = [], []
     area = people = needed = deployed = 0
     statuses = _statuses(report, phase)
     for sid in table_.open_in(phase):
         info, need, a = table_.info[sid], requirements[(phase, sid)], plan.get(phase, sid)
+        troops_needed = sector_need(need, a, contingents or {})
         status, tone = statuses.get(sid, ("ok", ""))
         locked = " (locked)" if (phase, sid) in plan.pins else ""
         troops = f"{a.total:,}" + (f" ({troops_text(a.troops)})" if len(a.troops) > 1 else "")
         rows.append([sid + locked, f"{info.area_km2:,.1f}", f"{info.population:,}",
-                     f"{need.troops:,}; {task_list(need.tasks)}", a.lead or "-", troops,
+                     f"{troops_needed:,}; {task_list(need.tasks)}", a.lead or "-", troops,
                      status])
         tones.append(tone)
         area, people = area + info.area_km2, people + info.population
-        needed, deployed = needed + need.troops, deployed + a.total
+        needed, deployed = needed + troops_needed, deployed + a.total
     rows.append(["Total", f"{area:,.1f}", f"{people:,}", f"{needed:,}", "", f"{deployed:,}", ""])
     return rows, tones + ["total"]
 
@@ -99,7 +110,8 @@ def sectors_section(scenario, plan, table_, requirements, report, mandate) -> di
                         f"under {mandate.label} (troops; tasks), its lead, troops deployed "
                         "(by contingent where more than one) and the rules it breaks.")]
     for p in scenario.phases:
-        rows, tones = sector_rows(plan, p.phase, table_, requirements, report)
+        rows, tones = sector_rows(plan, p.phase, table_, requirements, report,
+                                  {c.code: c for c in scenario.contingents})
         blocks += [heading(f"{p.label}: {count(len(rows) - 1, 'sector')}"), table(
             ["Sector", "Area km²", "Residents", "Needs", "Lead", "Troops", "Status"],
             rows, align="lrrllll", widths=[1.3, 0.9, 1.1, 2.6, 0.7, 1.8, 1.8],

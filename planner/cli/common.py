@@ -72,3 +72,33 @@ def mandate_key(args, scenario) -> str:
         raise InputError(scenario_problem(
             scenario, "--mandate", args.mandate,
             f"unknown mandate; mandates are {', '.join(scenario.mandates)}")) from None
+
+
+def plan_mandate(given, recorded, scenario, source, *, doing: str = "checking") -> str:
+    """The mandate a plan is taken under: ``given`` (``--mandate``) when there is one, else
+    ``recorded`` (the one the plan was made under, None when its file or revision records
+    none), else the scenario's first.
+
+    A ``given`` mandate other than the recorded one is said on standard error, naming
+    ``source`` (``doing`` says what is done under it: checking, comparing, briefing).
+
+    Raises
+    ------
+    InputError
+        ``given`` is not one of the scenario's mandates; or, without ``given``, the plan
+        records one the scenario does not have (naming ``source``, the plan file or saved
+        revision).
+    """
+    import sys
+    if given is None and recorded is not None and recorded not in scenario.mandates:
+        raise InputError(problem(  # no field: a CSV file records it in every row
+            source, f"the plan was made under mandate {recorded!r}, which scenario "
+            f"{scenario.name!r} does not have; its mandates are {', '.join(scenario.mandates)}"
+            " (name one with --mandate)"))
+    if given is None:
+        return scenario.mandate_key(recorded)
+    mandate = mandate_key(argparse.Namespace(mandate=given), scenario)
+    if recorded is not None and recorded != mandate:
+        print(f"note: {source}: the plan was made under {recorded}; {doing} under "
+              f"{mandate} as --mandate asks", file=sys.stderr)
+    return mandate

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from geo.errors import InputError, problem
-from planner.cli.common import (EXIT_OK, EXIT_VIOLATIONS, format_arg, load, scenario_arg,
-                                scenario_problem)
+from planner.cli.common import (EXIT_OK, EXIT_VIOLATIONS, format_arg, load, plan_mandate,
+                                scenario_arg, scenario_problem)
 
 PLAN_SUFFIXES = (".geojson", ".json", ".csv")
 SAVED = re.compile(r"^(?P<name>.+?)(?:@(?P<revision>\d+))?$", re.S)
@@ -21,7 +21,8 @@ def add_parser(sub) -> None:
                                                         "plan NAME or NAME@REVISION")
     scenario_arg(p, flag=True)
     p.add_argument("--mandate", help="mandate both plans are checked under (default: each "
-                                     "plan's own, else the scenario's first)")
+                                     "plan's own, else the scenario's first; a plan made "
+                                     "under another is noted)")
     p.add_argument("--phase", type=int, metavar="N", help="compare phase N only")
     p.add_argument("--workspace", metavar="DIR",
                    help="workspace of saved plans (default: $PLANNER_WORKSPACE or ./workspace)")
@@ -54,8 +55,9 @@ def run(args) -> int:
 def load_side(text: str, scenario, table, workspace=None, *, mandate: str | None = None):
     """The :class:`planner.compare.Side` ``text`` names: a plan file, else a saved plan
     (``NAME`` or ``NAME@REVISION``), with the settings it was saved under (mandate, force,
-    vetoes; ``mandate`` replaces its own) and, for a saved plan, its own sector table
-    (re-cut phases, a scenario copy with an uploaded layer).
+    vetoes; ``mandate`` replaces its own, as :func:`planner.cli.common.plan_mandate` says)
+    and, for a saved plan, its own sector table (re-cut phases, a scenario copy with an
+    uploaded layer).
 
     A path that exists is a file; one ending in ``.geojson``, ``.json`` or ``.csv`` that does
     not is an error, as is a name when there is no plan store.
@@ -64,9 +66,13 @@ def load_side(text: str, scenario, table, workspace=None, *, mandate: str | None
     from planner.files.planfile import plan_members, read_plan
     if _is_file(text):
         plan = read_plan(text, table, [c.code for c in scenario.contingents])
-        return _side(plan, text, settings_from(plan_members(text).get("settings"), scenario),
-                     scenario, None, mandate)
+        said = plan_members(text).get("settings")
+        mandate = plan_mandate(mandate, said.get("mandate") if isinstance(said, dict) else None,
+                               scenario, text, doing="comparing")
+        return _side(plan, text, settings_from(said, scenario), scenario, None, mandate)
     store, revision = saved_revision(text, workspace)
+    mandate = plan_mandate(mandate, (revision.settings or {}).get("mandate"), scenario,
+                           f"{revision.plan_name}@{revision.number}", doing="comparing")
     work = revision.working(scenario)
     from planner.files.workspace import Tables
     own = Tables(store, scenario).table(work) if (work.cuts or work.source) else None
@@ -101,7 +107,7 @@ def _side(plan, label, settings, scenario, table, mandate):
     from planner.compare import Side
     force = tuple(settings.contingents(scenario))  # what-if troop figures included
     vetoes = tuple(settings.vetoes_in_force(scenario))
-    return Side(plan, label, mandate or settings.mandate, force, vetoes, table)
+    return Side(plan, label, mandate, force, vetoes, table)
 
 
 def saved_revision(text: str, workspace=None):

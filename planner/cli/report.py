@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from geo.errors import InputError, problem
-from planner.cli.common import EXIT_BAD_INPUT, EXIT_OK, load, mandate_key, scenario_arg
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_OK, load, plan_mandate, scenario_arg
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
@@ -21,8 +21,10 @@ def add_parser(sub) -> None:
 
 def briefing_args(p) -> None:
     """The options ``planner report`` and ``planner plans report`` share."""
-    p.add_argument("--mandate", help="mandate the plan is checked under (default: the "
-                                     "scenario's first); the others get a section each")
+    p.add_argument("--mandate", help="mandate the plan is checked under (default: the one "
+                                     "the plan was made under, else the scenario's first; "
+                                     "one that differs from the plan's is noted); the others "
+                                     "get a section each")
     p.add_argument("--compare", metavar="OTHER",
                    help="another plan (file, or saved plan NAME or NAME@REVISION): add what "
                         "changed from it, with a map of the changed sectors")
@@ -62,12 +64,14 @@ def output_format(path: str) -> str:
 
 def run(args) -> int:
     from planner.domain.sectors import sector_table
-    from planner.files.planfile import read_plan
+    from planner.files.planfile import read_plan, recorded_mandate
     fmt = output_format(args.output)
     scenario = load(args.scenario)
     table = sector_table(scenario)
     plan = read_plan(args.plan, table, [c.code for c in scenario.contingents])
-    return write_briefing(args, scenario, table, plan, fmt=fmt,
+    mandate = plan_mandate(args.mandate, recorded_mandate(args.plan), scenario, args.plan,
+                           doing="briefing")
+    return write_briefing(args, scenario, table, plan, mandate, fmt=fmt,
                           name=args.display_name or Path(args.plan).name)
 
 
@@ -91,12 +95,12 @@ class _Bar:
         self.bar(what)
 
 
-def write_briefing(args, scenario, table, plan, *, fmt: str, name: str, revision=None,
-                   author: str | None = None, note: str | None = None) -> int:
-    """Make the briefing with a progress bar on standard error and write it atomically."""
+def write_briefing(args, scenario, table, plan, mandate: str, *, fmt: str, name: str,
+                   revision=None, author: str | None = None, note: str | None = None) -> int:
+    """Make the briefing of ``plan`` under ``mandate`` (a key of the scenario's) with a
+    progress bar on standard error and write it atomically."""
     from geo.export import atomic_path
     from planner.briefing import BriefingError, briefing_html, briefing_pdf
-    mandate = mandate_key(args, scenario)
     codes = [c.code for c in scenario.contingents]
     other, other_name = (_other_plan(args.compare, table, codes, args.workspace)
                          if args.compare else (None, None))
@@ -130,7 +134,10 @@ def run_saved(args) -> int:
     fmt = output_format(args.output)
     _, revision = saved_revision(args.name, args.workspace)
     scenario = load(args.scenario)
-    return write_briefing(args, scenario, sector_table(scenario), revision.plan, fmt=fmt,
+    mandate = plan_mandate(args.mandate, (revision.settings or {}).get("mandate"), scenario,
+                           f"{revision.plan_name}@{revision.number}", doing="briefing")
+    return write_briefing(args, scenario, sector_table(scenario), revision.plan, mandate,
+                          fmt=fmt,
                           name=args.display_name or revision.plan_name,
                           revision=revision.number, author=revision.author,
                           note=f"saved {revision.time}: {revision.message or '(no message)'}")

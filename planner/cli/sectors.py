@@ -1,6 +1,8 @@
 """``planner sectors``: cut a phase's vacated increment (or every phase's) into sectors."""
 from __future__ import annotations
 
+import sys
+
 from geo.errors import InputError
 from planner.cli.common import EXIT_OK, load, scenario_arg, scenario_problem
 
@@ -56,9 +58,9 @@ def run(args) -> int:
     from planner.progress import Progress
     scenario = load(args.scenario, sectors=False)
     counts = _counts(args, scenario)
-    bad = [k for k in counts.values() if k < 1]
+    bad = [k for k in counts.values() if k < 0]
     if bad:
-        raise InputError(scenario_problem(scenario, "--count", bad[0], "must be at least 1"))
+        raise InputError(scenario_problem(scenario, "--count", bad[0], "must be 0 or more"))
     cell_m = args.cell_m if args.cell_m is not None else scenario.sectoring.cell_m
     if cell_m is not None and not cell_m > 0:
         raise InputError(scenario_problem(scenario, "--cell-m", cell_m, "must be more than 0"))
@@ -76,8 +78,11 @@ def run(args) -> int:
     name = "sectors" if args.all_phases else f"sectors-phase-{args.phase}"
     write_layer(frame, args.output, name=name)
     for phase, count in counts.items():
-        print(_cut_line(frame[frame["phase"] == phase], phase, count, balance,
-                        scenario.zones.increments[phase]))
+        mine = frame[frame["phase"] == phase]
+        if len(mine):
+            print(_cut_line(mine, phase, len(mine), balance, scenario.zones.opened[phase]))
+    for note in (n for f in frames for n in f.attrs.get("notes", [])):
+        print(f"note: {note}", file=sys.stderr)
     print(f"wrote {len(frame)} sectors to {args.output} (balanced by {balance}, seed {seed})")
     return EXIT_OK
 

@@ -10,7 +10,8 @@ from planner.cli.common import load, scenario_arg
 def add_parser(sub) -> None:
     p = sub.add_parser("solve", help="find the best plan the rules allow, or explain why none exists")
     scenario_arg(p)
-    p.add_argument("--mandate", help="mandate key (default: the scenario's first)")
+    p.add_argument("--mandate", help="mandate key (default: the one the --from or --pins plan "
+                   "was made under, else the scenario's first)")
     p.add_argument("--phase", default="all", help="phase number to plan, or 'all' (default)")
     p.add_argument("--time-limit", type=float, default=30.0, metavar="S",
                    help="seconds the solver may take (default 30)")
@@ -49,8 +50,20 @@ def _pins_from(path, table, codes):
     return {a.key: Pin(a.lead, dict(a.troops)) for a in plan}
 
 
+def _mandate(args, scenario) -> str:
+    """``--mandate``; else the mandate the ``--from`` plan (or the ``--pins`` plan) was made
+    under, as ``planner check`` takes it; else the scenario's first."""
+    from planner.cli.common import mandate_key, plan_mandate
+    from planner.files.planfile import recorded_mandate
+    source = args.reference or args.pins
+    if source is None:
+        return mandate_key(args, scenario)
+    return plan_mandate(args.mandate, recorded_mandate(source), scenario, source,
+                        doing="solving")
+
+
 def run(args) -> int:
-    from planner.cli.common import EXIT_OK, EXIT_VIOLATIONS, mandate_key
+    from planner.cli.common import EXIT_OK, EXIT_VIOLATIONS
     from planner.domain.sectors import sector_table
     from planner.files.planfile import read_plan
     from planner.progress import Progress
@@ -61,10 +74,10 @@ def run(args) -> int:
     scenario = load(args.scenario)
     table = sector_table(scenario)
     codes = [c.code for c in scenario.contingents]
-    mandate = mandate_key(args, scenario)
     phases = _phases(args.phase, scenario)
     pins = _pins_from(args.pins, table, codes) if args.pins else None
     reference = read_plan(args.reference, table, codes) if args.reference else None
+    mandate = _mandate(args, scenario)
     common = dict(phases=phases, pins=pins, reference=reference, time_limit_s=args.time_limit,
                   seed=args.seed, workers=args.workers, table=table,
                   progress=Progress(every_s=0.25).solution)
@@ -95,10 +108,8 @@ def summary(result) -> str:
     line = ", ".join(parts)
     if result.penalties:  # the plan's figures, measured by the checker
         figures = [f"    {k}: {_figure(v)}" for k, v in result.penalties.items()]
-        if result.plan is not None:
-            per = {}
-            for a in result.plan:
-                per[a.phase] = per.get(a.phase, 0) + a.total
+        if result.plan is not None and result.report is not None:
+            per = result.report.force  # the checker's count: off-ground units included
             figures = [f + " (summed over the phases; each phase: " + ", ".join(
                 f"{p}: {n:,}" for p, n in sorted(per.items())) + ")"
                 if f.startswith("    troops deployed:") else f for f in figures]

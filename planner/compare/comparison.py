@@ -12,6 +12,7 @@ from typing import Iterable
 from planner.compare.diff import PlanDiff, diff
 from planner.domain.change import ChangeMeasure, change_measure
 from planner.domain.plan import Assignment, Plan
+from planner.domain.roles import force_troops, off_ground_troops
 from planner.domain.sectors import SectorTable, sector_table
 from planner.rules import Violation
 from planner.rules.check import check, soft_penalty
@@ -237,23 +238,29 @@ def filled(plan: Plan, keys) -> Plan:
     return Plan(rows, plan.pins)
 
 
-def figures(plan: Plan, phase: int) -> dict[str, Figures]:
-    """Each nation's troops, share of the phase's troops and sectors led in ``phase``."""
-    troops = plan.troops_by_nation(phase)
+def figures(plan: Plan, phase: int, off_ground: dict[str, int] | None = None
+            ) -> dict[str, Figures]:
+    """Each nation's troops in the force, share of the phase's force and sectors led in
+    ``phase``; ``off_ground``: the troops of the units that hold no ground in that phase
+    (:func:`planner.domain.roles.off_ground_troops`), which count towards the force."""
+    troops = force_troops(plan.troops_by_nation(phase), off_ground or {})
     led = Counter(a.lead for a in plan.phase(phase) if a.lead)
     total = sum(troops.values())
     return {n: Figures(troops.get(n, 0), troops.get(n, 0) / total if total else 0.0, led[n])
             for n in set(troops) | set(led)}
 
 
-def contingent_rows(a: Plan, b: Plan, phases, order=()) -> tuple[ContingentRow, ...]:
+def contingent_rows(a: Plan, b: Plan, phases, order=(), off_ground=(None, None)
+                    ) -> tuple[ContingentRow, ...]:
     """Per phase, every contingent deployed in either plan, A beside B, in ``order`` (the
-    scenario's contingent order; other codes after it, sorted)."""
+    scenario's contingent order; other codes after it, sorted). ``off_ground``: for A and
+    for B, None or ``phase -> {code: troops}`` of the units that hold no ground."""
     rank = {code: i for i, code in enumerate(order)}
     none = Figures(0, 0.0, 0)
     rows = []
+    off_a, off_b = (f or (lambda p: {}) for f in off_ground)
     for p in phases:
-        fa, fb = figures(a, p), figures(b, p)
+        fa, fb = figures(a, p, off_a(p)), figures(b, p, off_b(p))
         for n in sorted(set(fa) | set(fb), key=lambda n: (rank.get(n, len(rank)), n)):
             rows.append(ContingentRow(p, n, fa.get(n, none), fb.get(n, none)))
     return tuple(rows)
@@ -317,9 +324,19 @@ def compare(a: Plan | Side, b: Plan | Side, scenario, mandate: str | None = None
              keys_b=(sb.table or table).keys).only(chosen),
         change_measure(plan_a, plan_b, scenario.unit_of, keys=keys,
                        troop_unit=scenario.troop_unit),
-        contingent_rows(plan_a, plan_b, chosen, [c.code for c in scenario.contingents]),
+        contingent_rows(plan_a, plan_b, chosen, [c.code for c in scenario.contingents],
+                        (_off_ground(sa, scenario, mandate), _off_ground(sb, scenario, mandate))),
         va, vb, tuple(fixed), tuple(introduced),
         rule_counts(va, vb, fixed, introduced, [r.id for r in specs]), weights)
+
+
+def _off_ground(side: Side, scenario, mandate):
+    """``phase -> {code: troops}`` of the side's units that hold no ground, under its own
+    contingents, vetoes and mandate."""
+    force = side.contingents if side.contingents is not None else scenario.contingents
+    vetoes = side.vetoes if side.vetoes is not None else scenario.vetoes
+    return lambda p: off_ground_troops(force, vetoes, side.mandate or mandate, p,
+                                       scenario.unit_of)
 
 
 def _violations(plan, side, scenario, mandate, table, specs, phases, all_phases) -> tuple:

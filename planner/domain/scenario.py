@@ -17,10 +17,17 @@ if TYPE_CHECKING:  # rules know the scenario's types at run time, not the other 
     from planner.rules.base import Rule
 
 TASKS = ("monitoring", "separation", "humanitarian", "policing", "enforcement", "disarmament")
+# What a contingent is for. Ground units garrison sectors; observers man observation posts
+# (sectors whose only task is monitoring); the others hold no ground: they count towards the
+# force (its troops, shares, nations) but deploy to no sector (see planner.domain.roles).
+ROLES = ("ground", "observers", "logistics", "staff", "naval")
+GROUND_ROLES = ("ground", "observers")  # the roles that may lead or put troops in a sector
 TASK_TRIGGERS = ("all", "contact_line", "crossing", "urban", "coastal")
 # A sector tag names one of these followed by a name: the neighbour of a land border, the
 # `name` of a coast line, the `zone` of a context zone (``border:Egypt``, ``zone:C``).
-TAG_PREFIXES = ("border:", "coast:", "zone:")
+# ``line:<name>`` is a sector along a named line, ``contact:<party>`` one on the contact line
+# with that party's held ground (in the phase).
+TAG_PREFIXES = ("border:", "coast:", "zone:", "line:", "contact:")
 SEVERITIES = ("hard", "soft")
 DATA = Path(__file__).resolve().parents[2] / "data"
 BUNDLED = DATA / "gaza-isf"
@@ -29,6 +36,7 @@ LAYER_SPECS = {  # name -> (geometry kind, required)
     "territory": ("polygon", True), "held": ("polygon", True),
     "population": ("polygon", True), "places": ("point", True),
     "borders": ("line", True), "sectors": ("polygon", False), "zones": ("polygon", False),
+    "handover": ("polygon", False), "lines": ("line", False),
 }
 
 
@@ -56,13 +64,16 @@ class Override:
     troops_per_km2: float | None = None
     troops_min: int | None = None
     tasks: tuple[str, ...] | None = None
+    observer_troops: int | None = None
 
 
 @dataclass(frozen=True)
 class Terms:
     """The terms a sector is held to under a mandate, once its overrides apply.
 
-    ``overrides`` lists the triggers of the overrides that changed something, in order.
+    ``overrides`` lists the triggers of the overrides that changed something, in order;
+    ``observer_troops`` is what a sector held only by observers needs (None: the normal
+    requirement, see :meth:`planner.domain.sectors.SectorTable.requirement`).
     """
 
     troops_per_1000: float
@@ -70,6 +81,7 @@ class Terms:
     troops_min: int
     tasks: frozenset[str]
     overrides: tuple[str, ...] = ()
+    observer_troops: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,8 @@ class Mandate:
     ``border:<neighbour>``, ``coast:<name>`` or ``zone:<name>``) to the tasks a sector with
     that tag requires. ``overrides`` replace the general terms for sectors with a tag, in
     order: when several apply, the last one listed wins for each field it sets.
+    ``observer_troops``: troops enough for an observation-only sector held only by observers
+    (None: the normal requirement).
     """
 
     key: str
@@ -89,11 +103,12 @@ class Mandate:
     troops_min: int
     tasks: Mapping[str, tuple[str, ...]]
     overrides: tuple[Override, ...] = ()
+    observer_troops: int | None = None
 
     def terms(self, tags) -> Terms:
         """Troop rates, minimum and tasks for a sector with ``tags``."""
         values = {"troops_per_1000": self.troops_per_1000, "troops_per_km2": self.troops_per_km2,
-                  "troops_min": self.troops_min,
+                  "troops_min": self.troops_min, "observer_troops": self.observer_troops,
                   "tasks": frozenset(t for trigger, ts in self.tasks.items() if trigger in tags
                                      for t in ts)}
         applied = []
@@ -114,7 +129,7 @@ class Contingent:
 
     ``unit``: its troops deploy in whole units of this many (None: the scenario's
     ``troop_unit``; read it with :func:`unit_of`). It serves from phase ``available_from``
-    to phase ``available_until`` (None: to the end).
+    to phase ``available_until`` (None: to the end). ``role``: one of :data:`ROLES`.
     """
 
     code: str
@@ -126,11 +141,17 @@ class Contingent:
     prefers: tuple[str, ...] = ()
     unit: int | None = None
     available_until: int | None = None
+    role: str = "ground"
 
     def serves_in(self, phase: int) -> bool:
         """Whether the contingent is available in ``phase``."""
         return self.available_from <= phase and (self.available_until is None
                                                  or phase <= self.available_until)
+
+    @property
+    def holds_ground(self) -> bool:
+        """Whether its role lets it lead or put troops in a sector (ground, observers)."""
+        return self.role in GROUND_ROLES
 
 
 def unit_of(contingent: Contingent | None, troop_unit: int) -> int:
@@ -202,6 +223,8 @@ class Layers:
     warnings: tuple[Problem, ...] = ()  # repairs made, gaps and slivers found
     zones: gpd.GeoDataFrame | None = None  # context zones: polygons with a `zone` name
     context: Mapping[str, gpd.GeoDataFrame] = field(default_factory=dict)  # drawn, exported
+    handover: gpd.GeoDataFrame | None = None  # polygons with `phase` and `authority`
+    lines: gpd.GeoDataFrame | None = None  # named agreed lines: `name`
 
     @property
     def crossings(self) -> gpd.GeoDataFrame:
@@ -264,7 +287,8 @@ class Scenario:
     @cached_property
     def zones(self) -> PhaseZones:
         """Held areas, vacated zones and increments of every phase, each computed once."""
-        return PhaseZones(self.layers.territory, self.layers.held, tuple(self.phase_numbers))
+        return PhaseZones(self.layers.territory, self.layers.held, tuple(self.phase_numbers),
+                          self.layers.handover)
 
     def surroundings(self) -> Surroundings:
         """The layers sector attributes are measured against."""
@@ -284,7 +308,8 @@ class Scenario:
         zones = self.__dict__.get("zones")
         if zones is not None and new.layers is not None \
                 and new.layers.territory is zones.territory \
-                and new.layers.held is zones.held_layer and new.phases == self.phases:
+                and new.layers.held is zones.held_layer and new.phases == self.phases \
+                and new.layers.handover is zones.handover_layer:
             new.__dict__["zones"] = zones
         return new
 

@@ -12,11 +12,12 @@ columns are the same facts in the phase the sector opens (:func:`opening_facts`)
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Mapping
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from geo.attributes import contact_km, crossing_names
@@ -25,14 +26,42 @@ from geo.graph import adjacency_pairs
 Key = tuple[int, str]
 
 
+OBSERVATION_TASKS = frozenset({"monitoring"})  # what observers do; a sector asking no more
+# is an observation post they may man
+
+
 @dataclass(frozen=True)
 class Requirement:
     """What a sector needs in one phase under one mandate (``overrides``: the triggers of
-    the mandate's overrides that set it, see :meth:`Mandate.terms`)."""
+    the mandate's overrides that set it, see :meth:`Mandate.terms`).
+
+    ``troops`` is the normal requirement; ``observer_troops`` what the sector needs when
+    observers alone hold it (lead and every troop), never more than ``troops``: it differs
+    only in an observation-only sector whose mandate sets ``observer_troops``. Read the need
+    of a sector through :meth:`need`.
+    """
 
     troops: int
     tasks: frozenset[str]
     overrides: tuple[str, ...] = ()
+    observer_troops: int | None = None
+
+    @property
+    def observation_only(self) -> bool:
+        """Whether the sector's tasks are all monitoring (or none): observers may serve here."""
+        return self.tasks <= OBSERVATION_TASKS
+
+    @property
+    def least(self) -> int:
+        """The fewest troops that can meet the requirement (observers alone, where they may)."""
+        return self.troops if self.observer_troops is None else self.observer_troops
+
+    def need(self, observers_only: bool) -> int:
+        """Troops the sector needs: ``observer_troops`` when ``observers_only`` (observers
+        alone hold it, see :func:`planner.domain.roles.held_by_observers`), else ``troops``.
+        The one definition the checker, the optimizer, the pre-checks and the warm start
+        read."""
+        return self.least if observers_only else self.troops
 
 
 @dataclass(frozen=True)
@@ -42,9 +71,16 @@ class SectorInfo:
     population: int
     area_km2: float
     tags: frozenset[str]  # attributes that do not change with the phase
+    handed_over: int | None = None  # the phase from which it is an authority's, not the force's
+    authority: str | None = None  # who takes it over then
+
+    def open_in(self, phase: int) -> bool:
+        """Whether the force holds the sector in ``phase``: opened, not yet handed over."""
+        return self.phase <= phase and (self.handed_over is None or phase < self.handed_over)
 
 
-TAG_COLUMNS = {"borders": "border", "coasts": "coast", "zones": "zone"}  # column -> prefix
+# column -> tag prefix
+TAG_COLUMNS = {"borders": "border", "coasts": "coast", "zones": "zone", "lines": "line"}
 
 
 def sector_tags(row) -> frozenset[str]:
@@ -77,6 +113,10 @@ class SectorTable:
         Phase numbers in order.
     touch_m, min_contact_m, crossing_points, crossing_m
         See :class:`geo.attributes.Surroundings`.
+    held_by_party
+        Per phase, each named party's held ground (``Scenario.zones.held_by_party``), or
+        None: a sector along a party's ground gets the tag ``contact:<party>`` besides
+        ``contact_line``.
     scenario
         What plan files record of the scenario (``Scenario.identity``: name and content
         hash), or None: plan files written over this table carry it, and plan files read
@@ -91,23 +131,41 @@ class SectorTable:
     crossing_points: gpd.GeoDataFrame | None = None
     crossing_m: float = 1000.0
     scenario: Mapping | None = None
+    held_by_party: Mapping[int, Mapping[str, shapely.Geometry]] | None = None
 
     @cached_property
     def info(self) -> dict[str, SectorInfo]:
         cols = ["sector_id", "phase", "population", "area_km2", "urban", "coastal"]
         cols += [c for c in TAG_COLUMNS if c in self.sectors.columns]
+        cols += [c for c in HANDOVER_COLUMNS if c in self.sectors.columns]
         rows = self.sectors[cols].to_dict(orient="records")
         return {str(r["sector_id"]): SectorInfo(str(r["sector_id"]), int(r["phase"]),
                                                 int(r["population"]), float(r["area_km2"]),
-                                                sector_tags(r)) for r in rows}
+                                                sector_tags(r), *handover_of(r))
+                for r in rows}
 
     @cached_property
     def ids(self) -> list[str]:
         return list(self.info)
 
     def open_in(self, phase: int) -> list[str]:
-        """Sectors open in ``phase``: those whose increment was vacated by then."""
-        return [s for s, i in self.info.items() if i.phase <= phase]
+        """Sectors the force holds in ``phase``: opened by then (their increment vacated)
+        and not yet handed over to an authority."""
+        return [s for s, i in self.info.items() if i.open_in(phase)]
+
+    def is_open(self, phase: int, sector_id: str) -> bool:
+        """Whether ``sector_id`` is one of :meth:`open_in` ``phase``."""
+        info = self.info.get(sector_id)
+        return info is not None and info.open_in(phase)
+
+    def when_open(self, sector_id: str) -> str:
+        """When the force holds the sector, in words: "it opens in phase 2", with "and is
+        handed over to LAF in phase 3" when it is."""
+        info = self.info[sector_id]
+        text = f"it opens in phase {info.phase}"
+        if info.handed_over is not None:
+            text += f" and is handed over to {info.authority} in phase {info.handed_over}"
+        return text
 
     @cached_property
     def keys(self) -> list[Key]:
@@ -125,6 +183,25 @@ class SectorTable:
             open_ = self.open_in(p)
             km = contact_km([geoms[s] for s in open_], self.held[p], self.touch_m)
             out.update({(p, s): bool(k * 1000 >= self.min_contact_m) for s, k in zip(open_, km)})
+        return out
+
+    @cached_property
+    def contact_parties(self) -> dict[Key, frozenset[str]]:
+        """The parties each open sector is in contact with in each phase (only where the
+        held layer names parties)."""
+        out: dict[Key, frozenset[str]] = {}
+        if not self.held_by_party:
+            return out
+        geoms = self._geoms()
+        for p in self.phases:
+            open_ = self.open_in(p)
+            found = {s: set() for s in open_}
+            for party, ground in self.held_by_party.get(p, {}).items():
+                km = contact_km([geoms[s] for s in open_], ground, self.touch_m)
+                for s, k in zip(open_, km):
+                    if k * 1000 >= self.min_contact_m:
+                        found[s].add(party)
+            out.update({(p, s): frozenset(v) for s, v in found.items() if v})
         return out
 
     @cached_property
@@ -156,6 +233,7 @@ class SectorTable:
                 tags.add("contact_line")
             if (p, s) in self.crossings:
                 tags.add("crossing")
+            tags |= {f"contact:{party}" for party in self.contact_parties.get((p, s), ())}
             out[(p, s)] = frozenset(tags)
         return out
 
@@ -176,7 +254,11 @@ class SectorTable:
         density = terms.troops_per_1000 * info.population / 1000 + \
             terms.troops_per_km2 * info.area_km2
         troops = max(int(terms.troops_min), math.ceil(density - 1e-9))
-        return Requirement(troops, terms.tasks, terms.overrides)
+        observers = None
+        if terms.observer_troops is not None and terms.tasks <= OBSERVATION_TASKS \
+                and terms.observer_troops < troops:
+            observers = int(terms.observer_troops)
+        return Requirement(troops, terms.tasks, terms.overrides, observers)
 
     def terms(self, phase: int, sector_id: str, mandate):
         """The mandate's terms for this sector in ``phase`` (see :meth:`Mandate.terms`)."""
@@ -201,9 +283,25 @@ def sector_table(scenario, sectors: gpd.GeoDataFrame | None = None) -> SectorTab
     if layer is None:
         raise ValueError(f"scenario {scenario.name!r} has no sector layer")
     g = scenario.geography
-    return SectorTable(layer, scenario.zones.held, tuple(scenario.phase_numbers),
+    zones = scenario.zones
+    return SectorTable(layer, zones.held, tuple(scenario.phase_numbers),
                        g.touch_m, g.min_contact_m, scenario.layers.crossings, g.crossing_m,
-                       scenario.identity)
+                       scenario.identity, zones.held_by_party if zones.parties else None)
+
+
+HANDOVER_COLUMNS = ("handover_phase", "authority")
+
+
+def handover_of(row) -> tuple[int | None, str | None]:
+    """A sector row's handover: the phase from which an authority holds it, and which (the
+    layer's ``handover_phase`` and ``authority`` columns; missing or empty: never)."""
+    phase, who = row.get("handover_phase"), row.get("authority")
+    try:
+        phase = None if phase is None or pd.isna(phase) else int(phase)
+    except (TypeError, ValueError):
+        phase = None
+    who = who if isinstance(who, str) and who.strip() else None
+    return (phase, who) if phase is not None and who is not None else (None, None)
 
 
 def opening_facts(table: SectorTable) -> tuple[list[bool], list[str]]:

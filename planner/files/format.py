@@ -21,7 +21,7 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 _ID = re.compile(ID_PATTERN)
 ID_RULE = ("letters, digits, '_', '.' and '-', starting with a letter or a digit, at most 64 "
            "characters")
-TRIGGER_PATTERN = r"^(all|contact_line|crossing|urban|coastal|(border|coast|zone):.+)$"
+TRIGGER_PATTERN = r"^(all|contact_line|crossing|urban|coastal|(border|coast|zone|line|contact):.+)$"
 SCHEMA_ID = "https://withdrawal-zone-planner.invalid/scenario.schema.json"
 
 
@@ -62,8 +62,8 @@ def _layers() -> dict:
     file = lambda doc, **kw: _text(f"File name, relative to the scenario folder: {doc}", **kw)
     return _strict({
         "territory": file("polygons of the whole territory."),
-        "held": file("polygons with `phase` (and optional `label`): the ground the army still "
-                     "holds at each phase."),
+        "held": file("polygons with `phase` (and optional `label` and `party`): the ground the "
+                     "army (or each party) still holds at each phase."),
         "population": file("polygons with `population` (residents)."),
         "places": file("points with `name` and `kind`; kind `crossing` marks a crossing."),
         "borders": file("lines with `kind` (land or coast), `neighbour` (land borders) and an "
@@ -72,6 +72,10 @@ def _layers() -> dict:
                         "are cut from `sectoring`."),
         "zones": file("optional: context zones, polygons with a `zone` name; a sector is in a "
                       "zone when more than half of its area lies inside (tag `zone:<name>`)."),
+        "handover": file("optional: polygons with `phase` and `authority`: ground that leaves "
+                         "the force's responsibility from that phase on, to that authority."),
+        "lines": file("optional: named agreed lines (`name`): sector boundaries follow them; "
+                      "tag `line:<name>` for sectors along one."),
         "context": {"type": "object", "description": "Optional: other layers by name, drawn "
                     "on the app's map and exported in its GeoPackage (any geometry).",
                     "propertyNames": {"pattern": ID_PATTERN},
@@ -104,9 +108,10 @@ def _geography() -> dict:
 def _sectoring() -> dict:
     return _strict({
         "counts": {"type": "object", "description": "Sectors per phase: phase number -> "
-                   "count (every phase, or none).",
+                   "count (every phase, or none; 0 for a phase that opens no ground to the "
+                   "force).",
                    "propertyNames": {"pattern": "^[0-9]+$"},
-                   "additionalProperties": {"type": "integer", "minimum": 1}},
+                   "additionalProperties": {"type": "integer", "minimum": 0}},
         "balance": _key("string", "Balance sectors by `population` or `area`.",
                         enum=["population", "area"], default="population"),
         "seed": _key("integer", "Random seed of the cut (same seed, same sectors).", default=0),
@@ -124,13 +129,16 @@ def _terms(doc_tasks: str) -> dict:
         "troops_min": _key("integer", "Troops: the least any sector gets.", minimum=0,
                            default=0),
         "tasks": doc_tasks,
+        "observer_troops": _key("integer", "Troops: enough for an observation-only sector "
+                                "(tasks: monitoring alone) held only by observers (default: "
+                                "the normal requirement).", minimum=0),
     }
 
 
 def _mandate() -> dict:
     triggers = {"type": "object", "description": "Sector tag -> tasks sectors with that tag "
                 "need: all, contact_line, crossing, urban, coastal, border:<neighbour>, "
-                "coast:<name>, zone:<name>.",
+                "coast:<name>, zone:<name>, line:<name>, contact:<party>.",
                 "propertyNames": {"pattern": TRIGGER_PATTERN},
                 "additionalProperties": _tasks("Tasks.")}
     override = _strict(_terms(_tasks("Tasks: replace the sector's tasks.")),
@@ -145,6 +153,7 @@ def _mandate() -> dict:
 
 
 def _contingent() -> dict:
+    from planner.domain.scenario import ROLES
     return _strict({
         "code": _identifier("Contingent code, unique (for example ITA)."),
         "name": _text("The nation's name (default: the code)."),
@@ -159,6 +168,10 @@ def _contingent() -> dict:
                                 "leaves after this phase.", minimum=1),
         "prefers": _key("array", "Sector tags whose sectors it prefers to lead.",
                         items={"type": "string", "pattern": TRIGGER_PATTERN}),
+        "role": _key("string", "What it is for: ground units garrison sectors, observers "
+                     "man observation-only sectors, logistics, staff and naval units hold no "
+                     "ground (they count towards the force only).", enum=list(ROLES),
+                     default="ground"),
     }, required=("code", "troops"))
 
 
@@ -211,10 +224,45 @@ def _rule() -> dict:
     return rule
 
 
+def _variant_keys() -> dict:
+    names = lambda doc: _key("array", doc, items={"type": "string"}, uniqueItems=True)
+    return {
+        "extends": _text("A variant: the scenario folder (relative to this file's folder) "
+                         "whose scenario.yaml this file extends; the keys given here are laid "
+                         "over the base's (see docs/scenario-format.md, Variants)."),
+        "remove": _strict({
+            "contingents": names("Codes of the base's contingents to drop."),
+            "vetoes": names("Ids of the base's vetoes to drop."),
+            "rules": names("Ids of the base's rules to drop."),
+            "mandates": names("Keys of the base's mandates to drop."),
+            "layers": names("Names of the base's layers to drop (for example `sectors`, so "
+                            "that sectors are cut from `sectoring`)."),
+        }, doc="A variant's entries of the base to drop."),
+    }
+
+
+def _with_variants(schema: dict) -> dict:
+    """``schema`` accepting variants (see :mod:`planner.files.variants`): a file with
+    `extends` need not carry the required keys, and its contingents, vetoes and rules need
+    only their code or id (an entry of the base changes only the fields given); the loader
+    validates the resolved scenario."""
+    schema["properties"].update(_variant_keys())
+    whole = {"required": schema.pop("required"), "properties": {}}
+    for key, kept in (("contingents", ["code"]), ("vetoes", []), ("rules", ["id"])):
+        item = schema["properties"][key]["items"]
+        whole["properties"][key] = {"items": {"required": item.pop("required")}}
+        if kept:
+            item["required"] = kept
+    schema["if"] = {"required": ["extends"]}
+    schema["else"] = whole
+    schema["dependentRequired"] = {"remove": ["extends"]}
+    return schema
+
+
 @lru_cache(maxsize=1)
 def _schema() -> dict:
     listed = lambda doc, item, **kw: _key("array", doc, items=item, **kw)
-    return {
+    return _with_variants({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "Withdrawal-Zone Planner scenario (scenario.yaml)",
@@ -246,7 +294,7 @@ def _schema() -> dict:
             "vetoes": listed("Stakeholders' vetoes on nations.", _veto()),
             "rules": listed("Composition rules (`planner rules` lists the kinds).", _rule()),
         }, required=("name", "layers", "phases", "mandates", "contingents")),
-    }
+    })
 
 
 def scenario_schema() -> dict:

@@ -115,10 +115,38 @@ def zone_problems(layer: Layer) -> list[Problem]:
     return _bad_rows(layer, "zone", empty, "must name the zone", "zone")
 
 
+def named_problems(layer: Layer, field: str, what: str) -> list[Problem]:
+    """Rows whose ``field`` (a name: a line's, an authority's) is missing or empty."""
+    out = _require(layer, field)
+    if out:
+        return out
+    value = layer.frame[field]
+    empty = (value.isna() | (value.astype(str).str.strip() == "")).to_numpy()
+    return _bad_rows(layer, field, empty, f"must name the {what}", field)
+
+
+def held_problems(layer: Layer, phases: list[int]) -> list[Problem]:
+    """Held areas need a known ``phase``; an optional ``party`` must not be empty where the
+    layer names parties (a polygon of no party would hold ground for nobody)."""
+    out = phase_problems(layer, phases)
+    if "party" in layer.frame.columns:
+        out += named_problems(layer, "party", "party holding the area (or leave the whole "
+                              "column out when one army withdraws)")
+    return out
+
+
+def handover_problems(layer: Layer, phases: list[int]) -> list[Problem]:
+    """Handover areas need a known ``phase`` and an ``authority``."""
+    return phase_problems(layer, phases, "authority") + \
+        named_problems(layer, "authority", "authority that takes the ground over")
+
+
 def check_layer_fields(read: dict[str, Layer], phases: list[int]) -> list[Problem]:
     """Every field problem across the scenario's layers."""
     checks = {
-        "held": lambda layer: phase_problems(layer, phases),
+        "held": lambda layer: held_problems(layer, phases),
+        "handover": lambda layer: handover_problems(layer, phases),
+        "lines": lambda layer: named_problems(layer, "name", "line"),
         "population": population_problems,
         "places": places_problems,
         "borders": borders_problems,

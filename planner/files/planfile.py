@@ -1,13 +1,18 @@
 """Plan files: RFC 7946 GeoJSON (one feature per sector and phase) and CSV assignments.
 
 Writing then reading a plan gives the same plan. Reading validates every row against the
-scenario and reports every problem at once, naming file, feature, field and value.
+scenario and reports every problem at once, naming file, feature, field and value; in a CSV
+file, the row, its line and the column (header name), as a spreadsheet shows them.
 
 A plan file records the scenario it was made for (``Scenario.identity``: name and content
 hash), as the GeoJSON's top-level ``scenario`` member or the CSV's ``scenario`` and
 ``scenario_hash`` columns. Read against a scenario of another name, it is refused, naming
 the scenario it was made for; of the same name but other content, it is read with a
 :class:`ScenarioChanged` warning. A file without the record is accepted.
+
+A plan file may record the mandate it was made under (:func:`recorded_mandate`): the
+GeoJSON's ``settings`` member, else its features' ``mandate`` property; the CSV's ``mandate``
+column. Rows that disagree are refused.
 
 CSV cells a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return) are written with a leading ``'`` (OWASP's advice against CSV
@@ -24,7 +29,7 @@ import warnings
 
 import geopandas as gpd
 
-from geo.errors import InputError, checked_file, problem
+from geo.errors import InputError, Problem, checked_file, problem
 from geo.export import geojson_text, write_text_atomic
 from planner.domain.plan import Assignment, Pin, Plan
 
@@ -36,6 +41,29 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 class ScenarioChanged(UserWarning):
     """A plan file made for a scenario of this name whose content has changed since."""
+
+
+class CsvProblem(Problem):
+    """A problem in a CSV plan file, said as a spreadsheet shows it: ``feature`` is the row
+    and line (``"row 3 (line 4)"``), ``field`` the column's header name."""
+
+    def __str__(self) -> str:
+        where = [] if self.feature is None else [
+            str(self.feature) + ("" if self.feature_id is None else f" (id {self.feature_id!r})")]
+        where += [] if self.field is None else [f"column {self.field!r}"]
+        # said by Problem, with the column where it would name a field
+        return str(Problem(self.file, self.message, ": ".join(where) or None, None, None,
+                           self.value, self.has_value))
+
+
+def csv_problem(file, message, *, line=None, row=None, feature_id=None, column=None,
+                **value) -> CsvProblem:
+    """A :class:`CsvProblem` at ``line`` (1-based, as an editor counts), data ``row``
+    (1-based, the header not counted) and ``column``; pass ``value=`` to name the cell."""
+    where = None if line is None else (f"line {line}" if row is None
+                                        else f"row {row} (line {line})")
+    return CsvProblem(str(file), message, where, feature_id, column, value.get("value"),
+                      "value" in value)
 
 
 def csv_cell(value):
@@ -137,20 +165,39 @@ def write_plan(plan: Plan, table, path, **kw) -> None:
 class _Rows:
     """Gathers problems while rows are read into assignments."""
 
-    def __init__(self, path, table, known_nations, *, csv_rows: bool = False):
+    def __init__(self, path, table, known_nations, *, lines: list[int] | None = None):
         self.path, self.table, self.known = str(path), table, set(known_nations)
         self.problems, self.leads, self.troops, self.locked = [], {}, {}, set()
-        self.csv_rows = csv_rows
+        self.lines = lines  # a CSV file: the line each row starts on
+        self.mandates = {}  # mandate recorded -> the first row recording it
+        self.seen = {}  # ((phase, sector), nation) -> the row giving its troops
 
     def bad(self, i, sid, field, message, **value):
-        if self.csv_rows:  # said as a spreadsheet shows it: row, line and column
-            where = f"row {i + 1} (line {i + 2})"
-            if field.startswith("troops_"):
-                field = "nation" if message.startswith("unknown nation") else "troops"
+        if self.lines is None:
+            self.problems.append(problem(self.path, message, feature=i, feature_id=sid,
+                                         field=field, **value))
+            return
+        if field.startswith("troops_"):  # said as a spreadsheet shows it: the CSV's columns
+            field = "nation" if message.startswith("unknown nation") else "troops"
+        self.problems.append(csv_problem(self.path, message, line=self.lines[i], row=i + 1,
+                                         feature_id=sid, column=field, **value))
+
+    def where(self, i) -> str:
+        """How a message names row ``i`` (another than the one at fault)."""
+        return f"feature {i}" if self.lines is None else f"line {self.lines[i]}"
+
+    def mandate(self, i, sid, value):
+        """Note the mandate row ``i`` records (None or '': it records none)."""
+        if value in (None, ""):
+            return
+        if not isinstance(value, str):
+            self.bad(i, sid, "mandate", "must be a mandate key, e.g. chapter-vi", value=value)
+        elif self.mandates and value not in self.mandates:
+            first, at = next(iter(self.mandates.items()))
+            self.bad(i, sid, "mandate", f"another mandate than {self.where(at)}'s ({first}); "
+                     "a plan is made under one mandate", value=value)
         else:
-            where = i
-        self.problems.append(problem(self.path, message, feature=where, feature_id=sid,
-                                     field=field, **value))
+            self.mandates.setdefault(value, i)
 
     def key(self, i, sid, phase):
         if not isinstance(sid, str) or not sid.strip():
@@ -166,10 +213,9 @@ class _Rows:
                      "layer", value=sid)
             return None
         if (phase, sid) not in self.table.contact:
-            opens = self.table.info[sid].phase
-            self.bad(i, sid, "phase", f"sector {sid} is not open in this phase (it opens in "
-                     f"phase {opens}; phases are {', '.join(map(str, self.table.phases))})",
-                     value=phase)
+            self.bad(i, sid, "phase", f"sector {sid} is not open in this phase "
+                     f"({self.table.when_open(sid)}; phases are "
+                     f"{', '.join(map(str, self.table.phases))})", value=phase)
             return None
         return (phase, sid)
 
@@ -186,9 +232,15 @@ class _Rows:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             self.bad(i, sid, field, "must be a whole number of troops, 0 or more", value=value)
             return
-        self.troops.setdefault(key, {})[nation] = self.troops.get(key, {}).get(nation, 0) + value
+        if nation in self.troops.get(key, {}):  # only CSV rows can list a nation twice
+            self.bad(i, sid, "nation", f"{nation} is listed twice for {sid} in phase {key[0]} "
+                     f"(also {self.where(self.seen[key, nation])}); give its troops in one row",
+                     value=nation)
+            return
+        self.seen[key, nation] = i
+        self.troops.setdefault(key, {})[nation] = value
 
-    def lead(self, i, sid, key, lead):
+    def lead(self, i, sid, key, lead, cell=None):
         if lead in (None, ""):
             self.leads.setdefault(key, None)
             return
@@ -197,8 +249,8 @@ class _Rows:
                      value=lead)
             return
         if self.leads.get(key) not in (None, lead):
-            self.bad(i, sid, "lead", f"a second lead for {sid} in phase {key[0]} (already "
-                     f"{self.leads[key]})", value=lead)
+            self.bad(i, sid, "lead", f"a second lead for {sid} in phase {key[0]}: {lead} "
+                     f"(already led by {self.leads[key]})", value=cell or lead)
             return
         self.leads[key] = lead
 
@@ -229,11 +281,12 @@ def _load_json(path):
         raise InputError(problem(path, f"invalid JSON: {exc}")) from None
 
 
-def made_for(path, recorded, expected) -> None:
+def made_for(path, recorded, expected, *, line: int | None = None) -> None:
     """Refuse a plan file made for another scenario (see the module docstring).
 
     ``recorded`` is the file's record (``{"name", "hash"}``, or None: nothing recorded),
-    ``expected`` the scenario it is read against (``Scenario.identity`` or None).
+    ``expected`` the scenario it is read against (``Scenario.identity`` or None); ``line``,
+    for a CSV file, the line whose ``scenario`` column recorded it.
 
     Raises
     ------
@@ -247,10 +300,11 @@ def made_for(path, recorded, expected) -> None:
                                  "\"hash\": ...}", field="scenario", value=recorded))
     name, digest = recorded["name"], recorded.get("hash")
     if name != expected["name"]:
-        raise InputError(problem(
-            path, f"this plan was made for scenario {name!r} (content {digest or 'unknown'}),"
-            f" not {expected['name']!r}: open it with that scenario",
-            field="scenario", value=name))
+        message = (f"this plan was made for scenario {name!r} (content {digest or 'unknown'}),"
+                   f" not {expected['name']!r}: open it with that scenario")
+        raise InputError(problem(path, message, field="scenario", value=name) if line is None
+                         else csv_problem(path, message, line=line, column="scenario",
+                                          value=name))
     if digest and expected.get("hash") and digest != expected["hash"]:
         warnings.warn(ScenarioChanged(
             f"{path}: this plan was made for scenario {name!r} with content {digest}; the "
@@ -280,68 +334,135 @@ def read_plan_geojson(path, table, known_nations) -> Plan:
             rows.bad(i, sid, "sector_id", f"duplicate row for {sid} in phase {key[0]}", value=sid)
             continue
         rows.lead(i, sid, key, props.get("lead"))
+        rows.mandate(i, sid, props.get("mandate"))
         for name, value in props.items():
             m = TROOPS.match(name)
             if m:
                 rows.troop(i, sid, key, m.group(1), value)
         if props.get("locked") is True:
             rows.locked.add(key)
+    _settings_agree(rows, doc.get("settings"))
     return rows.plan()
 
 
-def read_plan_csv(path, table, known_nations) -> Plan:
-    """Read CSV assignments (``phase,sector_id,nation,troops,lead[,locked]``)."""
+def _settings_agree(rows: _Rows, settings) -> None:
+    """A GeoJSON's ``settings`` member names a mandate string the features do not contradict."""
+    said = settings.get("mandate") if isinstance(settings, dict) else None
+    if said is None:
+        return
+    if not isinstance(said, str) or not said:
+        rows.problems.append(problem(rows.path, "must be a mandate key, e.g. chapter-vi",
+                                     field="settings.mandate", value=said))
+    elif rows.mandates and said not in rows.mandates:
+        first, at = next(iter(rows.mandates.items()))
+        rows.problems.append(problem(rows.path, f"the features record another mandate "
+                                     f"({first}, feature {at} first)",
+                                     field="settings.mandate", value=said))
+
+
+def _csv_rows(path):
+    """``(header, header_line, rows)`` of a CSV plan file: ``rows`` are ``(line, record)``
+    pairs, ``line`` the line (1-based) the row starts on, ``record`` its cells by header name
+    (None for a cell the row lacks), written cells unquoted by :func:`csv_value`. Blank lines
+    are skipped (and still counted)."""
     p = checked_file(path, MAX_PLAN_BYTES)
     try:
         text = p.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(problem(path, f"not UTF-8 text (byte {exc.start})")) from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header, header_line, rows, start = None, 1, [], 1
+    try:
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not cells:
+                continue
+            if header is None:
+                header, header_line = cells, line
+                continue
+            cells = [csv_value(c) for c in cells] + [None] * (len(header) - len(cells))
+            rows.append((line, dict(zip(header, cells))))
+    except csv.Error as exc:
+        raise InputError(csv_problem(path, f"not CSV the planner can read: {exc}",
+                                     line=start)) from None
+    return header or [], header_line, rows
+
+
+def _csv_flag(rows: _Rows, i, sid, rec, column) -> bool | None:
+    """The ``lead`` or ``locked`` cell as a bool (empty: False); None (and a problem said)
+    when it is neither true nor false."""
+    flag = (rec.get(column) or "").strip().lower()
+    if flag not in ("true", "false", "1", "0", "yes", "no", ""):
+        rows.bad(i, sid, column, "must be true or false", value=rec[column])
+        return None
+    return flag in ("true", "1", "yes")
+
+
+def read_plan_csv(path, table, known_nations) -> Plan:
+    """Read CSV assignments (``phase,sector_id,nation,troops,lead[,locked][,mandate]``);
+    problems name the row, its line and the column."""
+    header, header_line, records = _csv_rows(path)
+    missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
-        raise InputError(problem(path, f"missing columns; the header must include "
-                                       f"{','.join(CSV_COLUMNS)}", field=", ".join(missing)))
-    rows = _Rows(path, table, known_nations, csv_rows=True)
-    records = [{k: csv_value(v) if isinstance(v, str) else v for k, v in rec.items()}
-               for rec in reader]
-    if records and records[0].get("scenario"):
-        made_for(path, {"name": records[0]["scenario"],
-                        "hash": records[0].get("scenario_hash") or None}, table.scenario)
-    for i, rec in enumerate(records):
+        wide = any(TROOPS.match(c) for c in header)  # the GeoJSON's properties, saved as CSV
+        raise InputError(csv_problem(
+            path, f"missing column{'s' * (len(missing) > 1)} {', '.join(missing)}; the header "
+            f"must include {','.join(CSV_COLUMNS)}" + (
+                " (troops_<CODE> columns are the GeoJSON plan's form; a CSV plan has one row "
+                "per phase, sector and contingent)" if wide else ""), line=header_line))
+    rows = _Rows(path, table, known_nations, lines=[line for line, _ in records])
+    if records and records[0][1].get("scenario"):
+        made_for(path, {"name": records[0][1]["scenario"],
+                        "hash": records[0][1].get("scenario_hash") or None}, table.scenario,
+                 line=records[0][0])
+    for i, (_, rec) in enumerate(records):
         sid = (rec["sector_id"] or "").strip()
+        rows.mandate(i, sid or None, (rec.get("mandate") or "").strip())
         key = rows.key(i, sid, (rec["phase"] or "").strip())
         if key is None:
             continue
+        if _csv_flag(rows, i, sid, rec, "locked"):
+            rows.locked.add(key)
         nation = (rec["nation"] or "").strip()
         if not nation and (rec["troops"] or "").strip() in ("", "0"):
             rows.leads.setdefault(key, None)  # a sector with nothing assigned
-            if (rec.get("locked") or "").strip().lower() in ("true", "1", "yes"):
-                rows.locked.add(key)
             continue
         rows.troop(i, sid, key, nation, (rec["troops"] or "").strip())
-        flag = (rec["lead"] or "").strip().lower()
-        if flag not in ("true", "false", "1", "0", "yes", "no", ""):
-            rows.bad(i, sid, "lead", "must be true or false", value=rec["lead"])
-        elif flag in ("true", "1", "yes"):
-            rows.lead(i, sid, key, nation)
+        lead = _csv_flag(rows, i, sid, rec, "lead")
+        if lead and nation in rows.known:  # an unknown nation is said once, by troop()
+            rows.lead(i, sid, key, nation, cell=rec["lead"])
         else:
             rows.leads.setdefault(key, None)
-        if (rec.get("locked") or "").strip().lower() in ("true", "1", "yes"):
-            rows.locked.add(key)
     return rows.plan()
 
 
 def plan_members(path) -> dict:
-    """The top-level foreign members of a plan GeoJSON (``settings``, ``plan``, ...); for a
-    CSV file, ``{"settings": {"mandate": ...}}`` when its rows carry a mandate column, else
-    {}. The file must already have been read by :func:`read_plan`."""
+    """The top-level foreign members of a plan GeoJSON (``settings``, ``plan``, ...), its
+    ``settings`` naming the mandate its features record when it has no ``settings`` member
+    of its own; for a CSV file, ``{"settings": {"mandate": ...}}`` when its rows carry a
+    mandate, else {}. The file must already have been read by :func:`read_plan` (which
+    refuses rows that disagree)."""
     if str(path).lower().endswith(".csv"):
-        text = checked_file(path, MAX_PLAN_BYTES).read_bytes().decode("utf-8-sig")
-        first = next(csv.DictReader(io.StringIO(text)), None) or {}
-        mandate = (first.get("mandate") or "").strip()
+        said = [(rec.get("mandate") or "").strip() for _, rec in _csv_rows(path)[2]]
+        mandate = next((m for m in said if m), None)
         return {"settings": {"mandate": mandate}} if mandate else {}
     doc = _load_json(path)
-    return {k: v for k, v in doc.items() if k not in ("type", "features", "name", "bbox")}
+    members = {k: v for k, v in doc.items() if k not in ("type", "features", "name", "bbox")}
+    said = [f["properties"].get("mandate") for f in doc["features"]
+            if isinstance(f, dict) and isinstance(f.get("properties"), dict)]
+    mandate = next((m for m in said if isinstance(m, str) and m), None)
+    settings = members.get("settings") if isinstance(members.get("settings"), dict) else {}
+    if mandate and "mandate" not in settings:  # a plan `planner solve` wrote
+        members["settings"] = {**settings, "mandate": mandate}
+    return members
+
+
+def recorded_mandate(path) -> str | None:
+    """The mandate key the plan file at ``path`` records it was made under (None: it records
+    none); not checked against any scenario. The file must already have been read by
+    :func:`read_plan`."""
+    settings = plan_members(path).get("settings")
+    return settings.get("mandate") if isinstance(settings, dict) else None
 
 
 def read_plan(path, table, known_nations) -> Plan:

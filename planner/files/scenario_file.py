@@ -16,16 +16,21 @@ import shapely
 
 from geo.errors import InputError, Problem, problem, raise_if
 from geo.layers import Layer, crs_problem, project_layer, read_layer, utm_crs
-from planner.domain.scenario import (BUNDLED, LAYER_SPECS, SEVERITIES, TASK_TRIGGERS, TASKS,
-                                     Contingent, Geography, Layers, Mandate, Override, Phase,
+from planner.domain.scenario import (BUNDLED, LAYER_SPECS, ROLES, SEVERITIES, TASK_TRIGGERS,
+                                     TASKS, Contingent, Geography, Layers, Mandate, Override, Phase,
                                      Scenario, Sectoring, Veto, is_trigger, unit_of)
 from planner.files.format import id_problem, keys_at
 from planner.files.schema import Reader, at_least, load_yaml, one_of
+from planner.files.variants import resolve_extends
 from planner.rules.base import Rule, rule_problems
+from planner.rules.sector import with_roles_rule
 
 
 def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
     """Load and validate the scenario folder ``path`` (default: the bundled Gaza ISF).
+
+    A variant (``extends: ../base``, see :mod:`planner.files.variants`) is laid over its
+    base first; each problem then names the file its entry comes from.
 
     Parameters
     ----------
@@ -41,9 +46,20 @@ def load_scenario(path=None, *, sectors: bool = True) -> Scenario:
         Every problem in ``scenario.yaml`` and the layers, together.
     """
     given = Path(path) if path is not None else BUNDLED
-    yaml_path = given if given.is_file() else given / "scenario.yaml"
+    resolved = resolve_extends(given if given.is_file() else given / "scenario.yaml")
+    try:
+        scenario = _load_resolved(resolved.file, resolved.doc, sectors=sectors)
+    except InputError as exc:
+        raise InputError(resolved.attribute(exc.problems)) from None
+    if not resolved.is_variant:
+        return scenario
+    return scenario.with_changes(digest=resolved.content_digest(scenario.digest), layers=replace(
+        scenario.layers, warnings=tuple(resolved.attribute(scenario.layers.warnings))))
+
+
+def _load_resolved(yaml_path: Path, doc, *, sectors: bool) -> Scenario:
+    """:func:`load_scenario` of the mapping ``doc`` read from ``yaml_path`` (resolved)."""
     root = yaml_path.parent
-    doc = load_yaml(yaml_path)
     r = Reader(yaml_path)
     if not isinstance(doc, dict):
         r.report("the document must be a mapping of scenario fields", value=type(doc).__name__)
@@ -110,13 +126,29 @@ def _attach_sectors(scenario: Scenario, raw, path) -> Scenario:
         except PartitionError as exc:
             raise InputError(problem(scenario.root / "scenario.yaml", str(exc),
                                      field="sectoring.counts", value=dict(s.counts))) from None
-        return scenario.with_changes(layers=replace(scenario.layers, sectors=frame))
-    errors, warnings = sector_layer_problems(raw, scenario.zones.increments_frame, path)
+        notes = [problem(scenario.root / "scenario.yaml", note, field="sectoring.counts")
+                 for note in frame.attrs.get("notes", [])]
+        return scenario.with_changes(layers=replace(
+            scenario.layers, sectors=frame, warnings=scenario.layers.warnings + tuple(notes)))
+    errors, warnings = sector_layer_problems(raw, scenario.zones.opened_frame, path)
     if errors:
         raise InputError(errors)
-    layers = replace(scenario.layers, sectors=with_attributes(raw, scenario),
+    frame = with_attributes(raw, scenario)
+    warnings += straddle_warnings(frame, path)
+    layers = replace(scenario.layers, sectors=frame,
                      warnings=scenario.layers.warnings + tuple(warnings))
     return scenario.with_changes(layers=layers)
+
+
+def straddle_warnings(sectors, path) -> list[Problem]:
+    """A planner's sector that straddles a handover boundary: it is taken as handed over
+    whole when more than half of it is, else not at all."""
+    ids = sectors["sector_id"].astype(str).tolist()
+    return [problem(path, f"straddles the handover to {who} in phase {q}: {share:.0%} of it "
+                    f"is handed over then; it is taken as {'handed over whole' if share > 0.5 else 'not handed over'} "
+                    "(cut it along the handover boundary)", feature=int(row),
+                    feature_id=ids[row], field="geometry")
+            for row, q, who, share in sectors.attrs.get("straddles", [])]
 
 
 def _with_crossing_warnings(scenario: Scenario, path) -> Scenario:
@@ -173,16 +205,21 @@ def _unit_warnings(scenario: Scenario, path) -> list[Problem]:
 def _tag_warnings(path, parts, layers) -> list[Problem]:
     """Tags naming a zone, a coast or a neighbour the layers do not have: they match no
     sector (a typo would otherwise go unnoticed)."""
+    from geo.zones import party_names
     known = {"zone": _names(layers.zones, "zone"),
              "coast": _names(_rows(layers.borders, "coast"), "name"),
-             "border": _names(_rows(layers.borders, "land"), "neighbour")}
+             "border": _names(_rows(layers.borders, "land"), "neighbour"),
+             "line": {n.strip() for n in _names(layers.lines, "name")},
+             "contact": set(party_names(layers.held))}
+    described = {"zone": "zones layer's `zone`", "coast": "coast lines' `name`",
+                 "border": "land borders' `neighbour`", "line": "lines layer's `name`",
+                 "contact": "held areas' `party`"}
     out = []
     for where, field, tag in _tag_uses(parts):
         prefix, _, name = tag.partition(":")
         if prefix in known and name not in known[prefix]:
             shown = ", ".join(sorted(known[prefix])) or "none"
-            layer = "zones layer's `zone`" if prefix == "zone" else (
-                "coast lines' `name`" if prefix == "coast" else "land borders' `neighbour`")
+            layer = described[prefix]
             out.append(problem(path, f"unknown {prefix}: no {layer} is {name!r} (there are: "
                                f"{shown}); the tag matches no sector", feature=where[0],
                                feature_id=where[1], field=field, value=tag))
@@ -237,7 +274,7 @@ def _read_document(doc: dict, r: Reader) -> dict:
         mandates=mandates,
         contingents=force,
         vetoes=_read_vetoes(doc, r, numbers, [c.code for c in force if c.code]),
-        rules=_read_rules(doc, r),
+        rules=with_roles_rule(_read_rules(doc, r), force),  # R-ROLES when roles need it
         geography=_read_geography(doc, r),
         sectoring=_read_sectoring(doc, r, numbers),
         troop_unit=r.get(doc, "troop_unit", "int", default=50, check=at_least(1)),
@@ -316,7 +353,9 @@ def _read_mandates(doc, r) -> Mapping[str, Mandate]:
             troops_per_km2=r.get(item, "troops_per_km2", "number", where=where, default=0.0,
                                  check=at_least(0)),
             troops_min=r.get(item, "troops_min", "int", where=where, default=0, check=at_least(0)),
-            tasks=MappingProxyType(tasks), overrides=_read_overrides(item, r, where))
+            tasks=MappingProxyType(tasks), overrides=_read_overrides(item, r, where),
+            observer_troops=r.get(item, "observer_troops", "int", where=where, default=None,
+                                  check=at_least(0)))
     if not out:
         r.report("at least one mandate is required", field="mandates")
     return MappingProxyType(out)
@@ -338,7 +377,8 @@ def _read_overrides(item, r, where) -> tuple[Override, ...]:
         if not _trigger_ok(trigger, r, where, field):
             continue
         if not isinstance(terms, dict) or not terms:
-            r.report("must be a mapping of troops_per_1000, troops_per_km2, troops_min or tasks",
+            r.report("must be a mapping of troops_per_1000, troops_per_km2, troops_min, tasks "
+                     "or observer_troops",
                      where=where, field=field, value=terms)
             continue
         r.keys(terms, keys_at("mandates", "overrides"), where=where, prefix=f"{field}.")
@@ -351,7 +391,9 @@ def _read_overrides(item, r, where) -> tuple[Override, ...]:
                   check=at_least(0)),
             r.get(terms, "troops_min", "int", where=where, prefix=prefix, default=None,
                   check=at_least(0)),
-            _task_list(terms, "tasks", r, where, prefix=prefix) if "tasks" in terms else None))
+            _task_list(terms, "tasks", r, where, prefix=prefix) if "tasks" in terms else None,
+            r.get(terms, "observer_troops", "int", where=where, prefix=prefix, default=None,
+                  check=at_least(0))))
     return tuple(out)
 
 
@@ -392,7 +434,9 @@ def _read_contingents(doc, r, phases, mandates) -> tuple[Contingent, ...]:
             tasks=frozenset(_task_list(item, "tasks", r, where)),
             mandates=frozenset(accepted), available_from=start, prefers=tuple(prefers),
             unit=r.get(item, "unit", "int", where=where, default=None, check=at_least(1)),
-            available_until=until))
+            available_until=until,
+            role=r.get(item, "role", "str", where=where, default="ground",
+                       check=one_of(ROLES))))
     return tuple(out)
 
 
@@ -489,8 +533,9 @@ def _read_sectoring(doc, r, phases) -> Sectoring:
         if phase not in phases:
             r.report(f"unknown phase; phases are {', '.join(map(str, phases))}",
                      field=f"sectoring.counts.{phase}", value=phase)
-        elif not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            r.report("must be a whole number of sectors, at least 1",
+        elif not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            r.report("must be a whole number of sectors, 0 or more (0: a phase that opens no "
+                     "ground to the force)",
                      field=f"sectoring.counts.{phase}", value=count)
         else:
             clean[phase] = count
@@ -556,6 +601,7 @@ def _read_layers(root: Path, files: dict, r: Reader, parts: dict, skip=()):
     parts["geography"] = _scaled_geography(parts["geography"], frames["territory"])
     context = {n.split(".", 1)[1]: frames.pop(n) for n in list(frames) if n.startswith("context.")}
     return Layers(sectors=frames.pop("sectors", None), zones=frames.pop("zones", None),
+                  handover=frames.pop("handover", None), lines=frames.pop("lines", None),
                   context=MappingProxyType(context), warnings=tuple(warnings), **frames), []
 
 

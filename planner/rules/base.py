@@ -75,12 +75,16 @@ class Bars:
         The rule bars leading only (troops may still be there).
     per_sector
         The reason depends on the sector, not only on the nation and phase.
+    limits
+        For ``per_sector`` kinds: what limits where contingents go, as the subject of "once
+        ... apply", e.g. ``the vetoes``.
     """
 
     reason: Callable[..., Why | None]
     who: Callable[..., str]
     lead_only: bool = False
     per_sector: bool = False
+    limits: str = "the rules"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from typing import Mapping
 from planner.domain.plan import Plan
 from planner.domain.sectors import SectorTable, sector_table
 from planner.rules import Rule, Situation, Violation, bind_all
+from planner.rules.force import phase_force
+from planner.rules.sector import with_roles_rule
 
 
 def soft_penalty(violations, weights) -> float:
@@ -20,12 +22,15 @@ def soft_penalty(violations, weights) -> float:
 
 @dataclass(frozen=True)
 class Report:
-    """What the checker found: every violation and the totals."""
+    """What the checker found: every violation and the totals; ``force``: the force's troops
+    in each phase checked, in sectors plus the units that hold no ground
+    (:func:`planner.rules.force.phase_force`)."""
 
     violations: tuple[Violation, ...]
     mandate: str
     rules_checked: int
     weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    force: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @cached_property
     def hard(self) -> list[Violation]:
@@ -99,7 +104,8 @@ def plan_figures(report: Report, plan: Plan, *, reference: Plan | None = None, u
     """The figures a solve prints for its plan, each measured on the plan by the checker's
     report (so the solver and the checker cannot disagree): hard violations and troop
     shortfall (with ``best_effort``), soft penalty, changes from ``reference`` (the change
-    measure, with ``unit_of(code)``) and troops deployed."""
+    measure, with ``unit_of(code)``) and troops deployed (the force's troops summed over the
+    phases, :attr:`Report.force`: units that hold no ground count)."""
     from planner.domain.change import change_measure
     out = {}
     if best_effort:
@@ -108,7 +114,7 @@ def plan_figures(report: Report, plan: Plan, *, reference: Plan | None = None, u
     out["soft penalty"] = report.soft_penalty
     if reference is not None:
         out["changes from the reference"] = change_measure(reference, plan, unit_of).total
-    out["troops deployed"] = sum(a.total for a in plan)
+    out["troops deployed"] = sum(report.force.values())
     return out
 
 
@@ -138,7 +144,8 @@ def check(plan: Plan, scenario, mandate: str | None = None, *, rules=None,
     """
     sit = situation(plan, scenario, mandate, table=table, contingents=contingents,
                     vetoes=vetoes)
-    return evaluate(sit, bind_all(rules if rules is not None else scenario.rules))
+    listed = rules if rules is not None else scenario.rules
+    return evaluate(sit, bind_all(with_roles_rule(listed, sit.contingents.values())))
 
 
 def evaluate(sit: Situation, rules: list[Rule]) -> Report:
@@ -146,4 +153,5 @@ def evaluate(sit: Situation, rules: list[Rule]) -> Report:
     found = [v for rule in rules for v in rule.check(sit)]
     index = {r.id: i for i, r in enumerate(rules)}
     return Report(tuple(sorted(found, key=_order(index))), sit.mandate.key, len(rules),
-                  MappingProxyType({r.id: r.weight for r in rules}))
+                  MappingProxyType({r.id: r.weight for r in rules}),
+                  MappingProxyType(phase_force(sit)))

@@ -3,9 +3,31 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from planner.domain.roles import force_troops, off_ground_troops
 from planner.domain.words import plural
 from planner.files.schema import at_least
 from planner.rules.base import Param, RuleKind, register
+
+
+def off_ground(context, phase: int) -> dict[str, int]:
+    """Troops the units of a :class:`~planner.rules.context.RuleContext` that hold no ground
+    (logistics, staff, naval) add to the force in ``phase``
+    (:func:`planner.domain.roles.off_ground_troops` with the context's contingents in play,
+    vetoes in force, mandate and troop units): constants, the same in every plan."""
+    return off_ground_troops(context.contingents.values(), context.vetoes, context.mandate.key,
+                             phase, context.unit_of)
+
+
+def nation_troops(sit, phase: int) -> dict[str, int]:
+    """Each nation's troops in the force in ``phase`` as a plan has it (a
+    :class:`~planner.rules.situation.Situation`): in sectors, plus :func:`off_ground`. The
+    optimizer's :meth:`planner.solver.model.Model.phase_troops` is the same sum."""
+    return force_troops(sit.plan.troops_by_nation(phase), off_ground(sit, phase))
+
+
+def phase_force(sit) -> dict[int, int]:
+    """The force's troops in each phase of ``sit`` (:func:`nation_troops` summed)."""
+    return {p: sum(nation_troops(sit, p).values()) for p in sit.phases}
 
 
 def fraction(value: float) -> Fraction:
@@ -17,7 +39,7 @@ def fraction(value: float) -> Fraction:
 # --- capacity ------------------------------------------------------------------------------
 def check_capacity(rule, sit):
     for phase in sit.phases:
-        for n, used in sorted(sit.plan.troops_by_nation(phase).items()):
+        for n, used in sorted(nation_troops(sit, phase).items()):
             c = sit.contingents.get(n)
             have = c.troops if c else 0
             if used > have:
@@ -42,7 +64,7 @@ def check_max_share(rule, sit):
     limit = rule.params["max_share"]
     share = fraction(limit)
     for phase in sit.phases:
-        by_nation = sit.plan.troops_by_nation(phase)
+        by_nation = nation_troops(sit, phase)
         total = sum(by_nation.values())
         for n, t in sorted(by_nation.items()):
             if total and t * share.denominator > share.numerator * total:
@@ -63,7 +85,8 @@ def encode_max_share(rule, m):
 
 
 register(RuleKind(
-    "max_share", "No nation has more than max_share of the troops deployed in a phase.",
+    "max_share", "No nation has more than max_share of the force's troops in a phase (units "
+                 "that hold no ground count).",
     {"max_share": Param("number", 0.4, "fraction of deployed troops",
                         lambda v: None if 0 < v <= 1 else "must be a fraction in (0, 1]")},
     check_max_share, encode_max_share, share_cap=lambda rule: rule.params["max_share"]))
@@ -73,7 +96,7 @@ register(RuleKind(
 def check_min_nations(rule, sit):
     need = rule.params["min_nations"]
     for phase in sit.phases:
-        deployed = [n for n, t in sit.plan.troops_by_nation(phase).items() if t > 0]
+        deployed = [n for n, t in nation_troops(sit, phase).items() if t > 0]
         if len(deployed) < need:
             yield rule.violation(phase=phase, measured=len(deployed), limit=need,
                                  message=f"phase {phase} has {plural(len(deployed), 'nation')} "
@@ -84,8 +107,11 @@ def check_min_nations(rule, sit):
 
 def encode_min_nations(rule, m):
     for p in m.phases:
-        used = []
+        used, off = [], m.off_ground(p)
         for n in m.nations:
+            if off.get(n, 0) > 0:  # in the force whatever the plan: it counts
+                used.append(1)
+                continue
             u = m.cp.NewBoolVar(f"used_{p}_{n}")
             m.cp.Add(m.phase_units(p, n) >= 1).OnlyEnforceIf(u)
             used.append(u)
@@ -93,7 +119,8 @@ def encode_min_nations(rule, m):
 
 
 register(RuleKind(
-    "min_nations", "At least min_nations nations deploy troops in each phase.",
+    "min_nations", "At least min_nations nations have troops in the force in each phase "
+                   "(units that hold no ground count).",
     {"min_nations": Param("int", 3, "number of nations", at_least(1))},
     check_min_nations, encode_min_nations))
 

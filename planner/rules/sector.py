@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import math
 
+from planner.domain.roles import held_by_observers
+from planner.domain.sectors import OBSERVATION_TASKS
 from planner.files.schema import at_least
-from planner.rules.base import Bars, Param, RuleKind, Why, register
+from planner.rules.base import Bars, Param, Rule, RuleKind, Why, register
 from planner.rules.context import vetoed
 from planner.rules.force import fraction
 
@@ -61,25 +63,45 @@ def terms_text(context, key) -> str:
 
 def check_troops(rule, sit):
     for key in sit.keys:
-        need = sit.requirements[key].troops
-        have = sit.assignment(key).total
+        a = sit.assignment(key)
+        req = sit.requirements[key]
+        observers = held_by_observers(a, sit.contingents)
+        need, have = req.need(observers), a.total
         if have < need:
+            how = f"observers alone: {need:,} under {sit.mandate.label}" \
+                if observers and need != req.troops else terms_text(sit, key)
             yield rule.violation(
                 phase=key[0], sector=key[1], measured=have, limit=need,
-                message=f"{_where(key)} has {have:,} troops; it needs {need:,} "
-                        f"({terms_text(sit, key)})")
+                message=f"{_where(key)} has {have:,} troops; it needs {need:,} ({how})")
 
 
 def encode_troops(rule, m):
+    observers = [n for n in m.nations if m.contingents[n].role == "observers"]
     for p, s in m.keys:
-        need = m.requirements[p, s].troops
+        req = m.requirements[p, s]
+        need = req.troops
+        if observers and req.need(True) < req.troops:
+            need -= (req.troops - req.need(True)) * _observers_alone(m, p, s, observers)
         m.enforce(rule, m.total(p, s) + m.shortfall(p, s) >= need, p)
+
+
+def _observers_alone(m, p, s, observers):
+    """A bool that may be true only when observers alone hold (p, s), as
+    :func:`planner.domain.roles.held_by_observers` says: some observers deploy there and no
+    other nation leads or has troops there."""
+    alone = m.cp.NewBoolVar(f"observers_alone|{p}|{s}")
+    for n in m.nations:
+        if n not in observers:
+            m.cp.AddImplication(alone, m.deployed(p, s, n).Not())
+    m.cp.Add(sum(m.deployed(p, s, n) for n in observers) >= 1).OnlyEnforceIf(alone)
+    return alone
 
 
 register(RuleKind(
     "troops_required",
     "Each open sector has at least the troops its mandate requires (per 1,000 residents, "
-    "per km², with a minimum).", {}, check_troops, encode_troops))
+    "per km², with a minimum; a sector held only by observers, the mandate's "
+    "observer_troops).", {}, check_troops, encode_troops))
 
 
 # --- tasks_required ------------------------------------------------------------------------
@@ -159,12 +181,13 @@ def _deployment_encode(reason):
     return encode
 
 
-def deployment_kind(name: str, doc: str, who, *, per_sector: bool = False):
+def deployment_kind(name: str, doc: str, who, *, per_sector: bool = False,
+                    limits: str = "the rules"):
     """Register, under ``name``, the kind the decorated ``reason(rule, context, key, nation)``
     defines: its check, its encoding and its :class:`Bars` all read that one function."""
     def define(reason):
         register(RuleKind(name, doc, {}, _deployment_check(reason), _deployment_encode(reason),
-                          bars=Bars(reason, who, per_sector=per_sector)))
+                          bars=Bars(reason, who, per_sector=per_sector, limits=limits)))
         return reason
     return define
 
@@ -203,7 +226,8 @@ def _phase_reason(rule, context, key, n):
 
 @deployment_kind("veto", "A stakeholder's veto bars a nation everywhere or in listed sectors, "
                  "in every phase or in listed phases.",
-                 lambda context, phase: "are free of vetoes there", per_sector=True)
+                 lambda context, phase: "are free of vetoes there", per_sector=True,
+                 limits="the vetoes")
 def _veto_reason(rule, context, key, n):
     found = vetoed(context.vetoes, n, key[1], key[0])
     if not found:
@@ -213,6 +237,47 @@ def _veto_reason(rule, context, key, n):
     when = "" if v.phases is None else \
         f" in phase{'s' * (len(v.phases) > 1)} {', '.join(map(str, v.phases))}"
     return Why(n, f"not {n}", f"vetoed by {v.by}{when}{note} [{v.id}]")
+
+
+# --- roles ---------------------------------------------------------------------------------
+ROLES_RULE_ID = "R-ROLES"  # the id of the rule the loader adds when a scenario lists none
+
+
+@deployment_kind("roles", "Only ground and observers units lead or put troops in a sector, "
+                 "observers only in observation-only sectors (monitoring alone); logistics, "
+                 "staff and naval units hold no ground.",
+                 lambda context, phase: "have a role that holds that ground", per_sector=True,
+                 limits="the units' roles")
+def _roles_reason(rule, context, key, n):
+    c = context.contingents.get(n)
+    if c is None or c.role == "ground":
+        return None
+    if not c.holds_ground:
+        return Why(c.role, "ground or observers",
+                   f"a {c.role} unit cannot deploy to a sector; logistics, staff and naval "
+                   "units hold no ground")
+    need = context.table.requirements(context.mandate)[key]
+    if need.observation_only:
+        return None
+    extra = ", ".join(sorted(need.tasks - OBSERVATION_TASKS))
+    return Why(c.role, "observation-only sectors",
+               f"observers serve only in observation-only sectors (monitoring alone); this "
+               f"one also needs {extra}")
+
+
+def with_roles_rule(rules, contingents) -> tuple:
+    """``rules``, and a hard ``roles`` rule (id ``R-ROLES``) when a contingent is not a ground
+    unit and no rule of that kind is listed: a scenario with observers, logistics, staff or
+    naval units is protected even if its author did not list the rule. The loader, the
+    checker and the optimizer all add it through here (so ``scenario inspect`` shows it)."""
+    rules = tuple(rules)
+    if all(c.role == "ground" for c in contingents) or any(r.kind == "roles" for r in rules):
+        return rules
+    taken, rid, i = {r.id for r in rules}, ROLES_RULE_ID, 1
+    while rid in taken:  # an author's own rule may have the id already
+        i += 1
+        rid = f"{ROLES_RULE_ID}-{i}"
+    return rules + (Rule(rid, "roles", "hard"),)
 
 
 # --- lead_restriction ----------------------------------------------------------------------

@@ -156,10 +156,16 @@ register(RuleKind(
 
 
 # --- continuity ----------------------------------------------------------------------------
+def held_on(table, before: int, after: int) -> list[str]:
+    """Sectors the force holds in both phases (a sector handed over in ``after`` has no lead
+    to keep)."""
+    return [s for s in table.open_in(before) if table.is_open(after, s)]
+
+
 def check_continuity(rule, sit):
     phases = list(sit.phases)
     for before, after in zip(phases, phases[1:]):
-        for s in sit.table.open_in(before):
+        for s in held_on(sit.table, before, after):
             old, new = sit.plan.get(before, s).lead, sit.plan.get(after, s).lead
             if old and new and old != new:
                 yield rule.violation(phase=after, sector=s, nation=new, measured=new, limit=old,
@@ -174,7 +180,7 @@ def encode_continuity(rule, m):
     for before, after in zip(phases, phases[1:]):
         if before not in m.phases and after not in m.phases:
             continue
-        for s in m.open_in(before):
+        for s in held_on(m.table, before, after):
             if before in m.phases and after in m.phases:
                 lits = m.relax(rule, after)
                 for n in m.nations:

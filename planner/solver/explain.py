@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from planner.solver.feasibility import Reason, never_deploying, task_quantities
+from planner.domain.roles import least_need
+from planner.solver.feasibility import Reason, force_text, never_deploying, task_quantities
 from planner.solver.model import Model
 from planner.solver.stages import Limits, new_solver
 
@@ -46,7 +47,7 @@ def explain(model: Model, limits: Limits = Limits()) -> Explanation:
             core = trial
     phases = sorted({model.guard_rules[n][1] for n in core if model.guard_rules[n][1]})
     sentences = [_describe(model.guard_rules[n]) for n in core]
-    codes = list(model.contingents)
+    codes = [n for n, c in model.contingents.items() if c.holds_ground]
     for p in phases:
         sentences.append(_force_sentence(model, p))
         sentences += task_quantities(p, model.requirements, model.contingents, codes)
@@ -61,15 +62,22 @@ def _unit_sentence(model: Model) -> list[str]:
 
 def _force_sentence(model: Model, p: int) -> str:
     """Phase ``p``'s need against the troops in play, and the part of them that may deploy
-    in that phase at all (the hard rules that bar whole contingents, in whole units)."""
-    need = sum(r.troops for (q, _), r in model.requirements.items() if q == p)
-    held = sum(c.troops for c in model.contingents.values())
+    in that phase at all (the hard rules that bar whole contingents, in whole units). Units
+    that hold no ground (logistics, staff, naval) are left out of the troops in play, and
+    said so; a sector observers might hold alone counts its least need."""
+    need = sum(least_need(r, model.contingents) for (q, _), r in model.requirements.items()
+               if q == p)
+    ground = {n: c for n, c in model.contingents.items() if c.holds_ground}
+    held = sum(c.troops for c in ground.values())
+    off = model.off_ground(p)
+    besides = f" (besides {force_text(model.contingents, sorted(off))}, units that hold no " \
+              "ground)" if off else ""
     text = (f"Phase {p} needs {need:,} troops under {model.mandate.label}; the contingents "
-            f"in play hold {held:,}")
+            f"in play hold {held:,}{besides}")
     everywhere = [r for r in model.rules if r.hard and r.definition.bars is not None
                   and not r.definition.bars.per_sector and not r.definition.bars.lead_only]
     key = next(k for k in model.keys if k[0] == p)
-    usable = [n for n in model.nations if not any(r.bars(model, key, n) for r in everywhere)]
+    usable = [n for n in ground if not any(r.bars(model, key, n) for r in everywhere)]
     troops = sum(model.contingents[n].troops // model.unit_of(n) * model.unit_of(n)
                  for n in usable)
     if troops == held:

@@ -7,13 +7,16 @@ are tried smallest first, so each reason names a minimal set of rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_flow
 
+from planner.domain.roles import least_need
 from planner.domain.words import plural
+from planner.rules.force import off_ground
 
 SHOWN = 6  # sectors named in a sentence before "and N more"
 
@@ -32,7 +35,8 @@ def _shown(items) -> str:
     return ", ".join(items[:SHOWN]) + more
 
 
-def _fmt_force(contingents, codes):
+def force_text(contingents, codes) -> str:
+    """``AAA 400, BBB 300``: each contingent of ``codes`` with its troops (``none``)."""
     return ", ".join(f"{c} {contingents[c].troops:,}" for c in codes) or "none"
 
 
@@ -130,11 +134,25 @@ class _Phase:
 
     @property
     def needs(self) -> list[int]:
-        return [self.problem.requirements[k].troops for k in self.keys]
+        """Each sector's least need (:func:`planner.domain.roles.least_need`: observers in
+        play might hold an observation post with the mandate's ``observer_troops``)."""
+        contingents = self.problem.contingents
+        return [least_need(self.problem.requirements[k], contingents) for k in self.keys]
 
     def common_unit(self) -> int | None:
         units = {self.problem.unit_of(n) for n in self.problem.contingents}
         return units.pop() if len(units) == 1 else None
+
+    @cached_property
+    def off_ground(self) -> dict[str, int]:
+        """The units that hold no ground in the force this phase, with their troops
+        (:func:`planner.rules.force.off_ground`): capacity counts all their whole units
+        there already, so none is left for a sector."""
+        return off_ground(self.problem, self.p)
+
+    def supply(self, c, unit: int) -> int:
+        """Whole units of ``unit`` troops contingent ``c`` has for sectors in this phase."""
+        return 0 if c.code in self.off_ground else c.troops // unit
 
     def met(self, allowed, *, in_units: bool = True) -> bool:
         """Whether every need can be met by contingents reaching only ``allowed`` sectors.
@@ -147,24 +165,74 @@ class _Phase:
         contingents = list(self.problem.contingents.values())
         unit = self.common_unit() if in_units else 1
         if unit is not None:
-            supply = [c.troops // unit for c in contingents]
+            supply = [self.supply(c, unit) for c in contingents]
             needs = [-(-n // unit) for n in self.needs]
         else:
-            supply = [c.troops // self.problem.unit_of(c.code) * self.problem.unit_of(c.code)
+            supply = [self.supply(c, self.problem.unit_of(c.code)) * self.problem.unit_of(c.code)
                       for c in contingents]
             needs = self.needs
         edges = [(i, j) for i, c in enumerate(contingents) for j, s in enumerate(self.sectors)
                  if allowed(c, s)]
         return _max_flow(supply, needs, edges) >= sum(needs)
 
+    @property
+    def exact(self) -> bool:
+        """Whether :meth:`met` is exact: one troop unit for all and no sector observers
+        could hold with fewer troops (else it is a relaxation, and :meth:`met_exactly`
+        decides)."""
+        return self.common_unit() is not None and \
+            all(n == self.problem.requirements[k].troops for k, n in zip(self.keys, self.needs))
+
+    def met_exactly(self, allowed) -> bool:
+        """Whether every need can be met in whole units of each contingent's own size, a
+        unit serving one sector, observers alone meeting only their reduced need
+        (:meth:`~planner.domain.sectors.Requirement.need`): the integer transportation
+        problem :meth:`met` relaxes, solved with CP-SAT (small: contingents x sectors).
+        True when the solver cannot tell within its time (a pre-check proves, never
+        guesses)."""
+        from ortools.sat.python import cp_model
+        cp, problem = cp_model.CpModel(), self.problem
+        observers = {n for n, c in problem.contingents.items() if c.role == "observers"}
+        sent: dict[str, list] = {}
+        into: dict[str, list] = {s: [] for s in self.sectors}
+        for n, c in problem.contingents.items():
+            unit = problem.unit_of(n)
+            supply = self.supply(c, unit)
+            for s in self.sectors:
+                if supply and allowed(c, s):
+                    x = cp.NewIntVar(0, supply, f"{n}|{s}")
+                    sent.setdefault(n, []).append(x)
+                    into[s].append((n, unit * x))
+        for n, xs in sent.items():
+            cp.Add(sum(xs) <= self.supply(problem.contingents[n], problem.unit_of(n)))
+        for (_, s), need in zip(self.keys, self.needs):
+            req = problem.requirements[self.p, s]
+            total = sum(t for _, t in into[s])
+            able = [n for n in observers if allowed(problem.contingents[n], s)]
+            if need == req.troops or not able:
+                cp.Add(total >= req.troops)
+                continue
+            alone = cp.NewBoolVar(f"alone|{s}")  # observers alone: the reduced need
+            cp.Add(total >= req.troops).OnlyEnforceIf(alone.Not())
+            cp.Add(total >= need).OnlyEnforceIf(alone)
+            for n, t in into[s]:
+                if n not in observers:
+                    cp.Add(t == 0).OnlyEnforceIf(alone)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 5.0
+        return solver.Solve(cp) != cp_model.INFEASIBLE
+
 
 def troop_shortfall(problem) -> list[Reason]:
     """Phases where no assignment of whole troop units meets every requirement.
 
     Exact for troops_required with capacity and the rules that keep contingents out of
-    sectors (mandate, availability, vetoes) when every contingent has the same troop unit: a
-    transportation problem solved as a max flow (with several unit sizes, its relaxation in
-    troops). Rule sets are tried smallest first, so the reported set is minimal.
+    sectors (mandate, availability, vetoes, roles) when every contingent has the same troop
+    unit and no observers could hold a sector with fewer troops: a transportation problem
+    solved as a max flow (with several unit sizes, or observers, its relaxation: each sector
+    needs its least, in troops). Rule sets are tried smallest first, so the reported set is
+    minimal.
     """
     kinds = {r.kind: r for r in problem.rules if r.hard}
     if "troops_required" not in kinds:
@@ -180,20 +248,37 @@ def troop_shortfall(problem) -> list[Reason]:
 
 
 def _first_failing(filters, phase: _Phase, with_capacity):
-    """``(used, empty sectors, codes)`` of the smallest rule set that fails, or None."""
+    """``(used, empty sectors, codes)`` of the smallest rule set that fails, or None.
+
+    A sector is empty when it needs troops and no contingent may go there; with capacity,
+    a set fails when :meth:`_Phase.met` (or, where that is a relaxation,
+    :meth:`_Phase.met_exactly`) says the needs cannot be met. More rules never let more
+    through, so when the whole set does not fail, no subset does (one exact check).
+    """
     contingents = phase.problem.contingents
+    needs = [phase.problem.requirements[k].troops for k in phase.keys]
+
+    def empty_in(allowed):
+        return [s for s, need in zip(phase.sectors, needs)
+                if need > 0 and not any(allowed(c, s) for c in contingents.values())]
+
+    def short(allowed):
+        return not phase.met(allowed) or (not phase.exact and not phase.met_exactly(allowed))
+
+    everything = _allowed(filters, phase.p)
+    if not empty_in(everything) and not (with_capacity and short(everything)):
+        return None
     for size in range(len(filters) + 1):
         for used in combinations(filters, size):
-            allowed = _allowed(used, phase.p)
-            empty = [s for s, need in zip(phase.sectors, phase.needs)
-                     if need > 0 and not any(allowed(c, s) for c in contingents.values())]
+            empty = empty_in(_allowed(used, phase.p))
             if empty:
                 return used, empty, []
         for used in combinations(filters, size) if with_capacity else ():
             allowed = _allowed(used, phase.p)
-            if not phase.met(allowed):
+            if short(allowed):
                 codes = [n for n, c in contingents.items()
-                         if c.troops > 0 and any(allowed(c, s) for s in phase.sectors)]
+                         if c.troops > 0 and n not in phase.off_ground
+                         and any(allowed(c, s) for s in phase.sectors)]
                 return used, [], codes
     return None
 
@@ -220,24 +305,35 @@ def _troop_sentences(problem, p, bars, codes, phase: _Phase, used) -> list[str]:
     offered = sum(deployable.values())
     qualifier = [b.who(problem, p) for b in bars if not b.per_sector]
     what = " that " + " and ".join(qualifier) if qualifier else ""
-    per_sector = any(b.per_sector for b in bars)  # the vetoes: they bar some sectors only
-    veto = " once the vetoes apply" if per_sector else ""
+    # the vetoes, the roles: they bar some sectors only
+    per_sector = " and ".join(b.limits for b in bars if b.per_sector)
+    veto = f" once {per_sector} apply" if per_sector else ""
     raw = sum(contingents[n].troops for n in codes)
     first = (f"{label} needs {need:,} troops in phase {p}; the coalition offers {raw:,}"
-             f"{what}{veto} ({_fmt_force(contingents, codes)})")
+             f"{what}{veto} ({force_text(contingents, codes)})")
     sentences = []
-    rounding = not phase.met(_allowed(used, p), in_units=True) and \
-        phase.met(_allowed(used, p), in_units=False)
+    in_units = phase.met(_allowed(used, p), in_units=True)
+    rounding = not in_units and phase.met(_allowed(used, p), in_units=False)
     if offered < need:
         whole = f", {offered:,} of them in whole units" if offered < raw else ""
         sentences.append(f"{first}{whole}: short by {need - offered:,}.")
     elif rounding:
         sentences.append(f"{first}: enough troops, but not in whole units.")
+    elif in_units:  # only the exact check fails: units that cannot be split, or observers
+        alone = " and observers alone meet only an observation post's reduced need" \
+            if phase.needs != [problem.requirements[k].troops for k in phase.keys] else ""
+        sentences.append(f"{first}: enough in total, but not in whole units where they may "
+                         f"go: a unit serves one sector{alone}.")
     elif per_sector:
-        sentences.append(f"{first}: enough in total, but not where the vetoes let them go.")
+        sentences.append(f"{first}: enough in total, but not where {per_sector} let them "
+                         "go.")
     else:
         sentences.append(f"{first}: enough in total, but not where the rules let them go.")
     sentences += _unit_sentences(problem, p, codes, phase, rounding)
+    if phase.off_ground:
+        sentences.append(f"Units that hold no ground are in the force in phase {p} with all "
+                         "their troops and put none in a sector: "
+                         f"{force_text(contingents, sorted(phase.off_ground))}.")
     sentences += _usable_force(problem, p, codes, bars)
     sentences += task_quantities(p, problem.requirements, contingents, codes)
     return sentences
@@ -285,7 +381,7 @@ def _usable_force(problem, p, codes, bars) -> list[str]:
     if troops == sum(problem.contingents[n].troops for n in codes):
         return []
     who = " and ".join(r.definition.bars.who(problem, p) for r in everywhere)
-    return [f"Of these, only {troops:,} troops ({_fmt_force(problem.contingents, usable)}) "
+    return [f"Of these, only {troops:,} troops ({force_text(problem.contingents, usable)}) "
             f"belong to contingents that {who}; the others may not deploy in phase {p}."]
 
 
@@ -295,13 +391,14 @@ def task_quantities(p, requirements, contingents, codes) -> list[str]:
     out = []
     tasks = sorted({t for (q, _), req in requirements.items() if q == p for t in req.tasks})
     for task in tasks:
-        need = sum(req.troops for (q, _), req in requirements.items() if q == p and task in req.tasks)
+        need = sum(least_need(req, contingents) for (q, _), req in requirements.items()
+                   if q == p and task in req.tasks)
         able = [n for n in codes if task in contingents[n].tasks]
         offered = sum(contingents[n].troops for n in able)
         # skip what other sentences say: no taker at all, or every contingent takes it
         if able and len(able) < len(codes) and offered < need:
             out.append(f"Sectors that need {task} in phase {p} need {need:,} troops; contingents "
-                       f"that accept {task} offer {offered:,} ({_fmt_force(contingents, able)}).")
+                       f"that accept {task} offer {offered:,} ({force_text(contingents, able)}).")
     return out
 
 

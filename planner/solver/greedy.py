@@ -10,7 +10,7 @@ from __future__ import annotations
 from planner.domain.plan import Assignment, Plan
 from planner.domain.sectors import SectorTable
 from planner.solver.problem import PlanProblem
-from planner.solver.warmstart import fill_troops
+from planner.solver.warmstart import sector_troops
 
 
 def greedy(scenario, mandate: str | None = None, table: SectorTable | None = None, *,
@@ -28,7 +28,7 @@ def greedy(scenario, mandate: str | None = None, table: SectorTable | None = Non
         left = {c.code: c.troops for c in eligibility.force}
         for s in sorted(problem.table.open_in(p), key=lambda s: -req[p, s].troops):
             ranked = eligibility.ranked(p, s, req[p, s], left)
-            troops = fill_troops(req[p, s].troops, ranked, left, problem.unit_of)
+            troops = sector_troops(problem, (p, s), ranked, left)
             lead = next(iter(troops), ranked[0] if ranked else None)
             rows.append(Assignment(p, s, lead, troops))
     return Plan.from_assignments(rows)

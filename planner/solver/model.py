@@ -16,6 +16,7 @@ from functools import cached_property
 from ortools.sat.python import cp_model
 
 from planner.rules.context import units_of
+from planner.rules.force import off_ground
 
 SOFT_SCALE = 10  # soft weights are kept to one decimal place
 
@@ -121,13 +122,23 @@ class Model:
         return self._defined(("phase", p, n), 0, self.unit_bound(n) * len(open_),
                              sum(self.units[p, s, n] for s in open_), f"phase|{p}|{n}")
 
+    def off_ground(self, p) -> dict[str, int]:
+        """Troops of the units that hold no ground in the force in phase ``p``: constants
+        (:func:`planner.rules.force.off_ground`, what the checker counts)."""
+        key = ("off_ground", p)
+        if key not in self._cache:
+            self._cache[key] = off_ground(self, p)
+        return self._cache[key]
+
     def phase_troops(self, p, n):
-        """Troops of one nation over a phase (an expression)."""
-        return self.unit_of(n) * self.phase_units(p, n)
+        """Troops of one nation in the force over a phase (an expression): in sectors, plus
+        its units that hold no ground (:meth:`off_ground`), as the checker's
+        :func:`planner.rules.force.nation_troops` counts them."""
+        return self.unit_of(n) * self.phase_units(p, n) + self.off_ground(p).get(n, 0)
 
     def phase_total(self, p):
         """Troops of the whole force in a phase."""
-        hi = self.max_troops * len(self.open_in(p))
+        hi = self.max_troops * len(self.open_in(p)) + sum(self.off_ground(p).values())
         return self._defined(("phase_total", p), 0, hi,
                              sum(self.phase_troops(p, n) for n in self.nations), f"force|{p}")
 

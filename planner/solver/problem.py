@@ -20,6 +20,7 @@ from planner.domain.sectors import Requirement, SectorTable, sector_table
 from planner.rules import Rule, Situation, bind_all
 from planner.rules.check import Report, evaluate
 from planner.rules.context import units_of
+from planner.rules.sector import with_roles_rule
 from planner.solver.eligibility import Eligibility
 from planner.solver.feasibility import obvious_impossibilities
 from planner.solver.model import Model
@@ -85,9 +86,10 @@ class PlanProblem:
         table = table or sector_table(scenario)
         pins = {**(reference.pins if reference is not None else {}), **(pins or {})}
         force = contingents if contingents is not None else scenario.contingents
+        listed = with_roles_rule(rules if rules is not None else scenario.rules, force)
         made = cls(table, scenario.mandates[mandate], {c.code: c for c in force},
                    tuple(scenario.vetoes if vetoes is None else vetoes), scenario.troop_unit,
-                   tuple(_bound_rules(rules if rules is not None else scenario.rules, pins)),
+                   tuple(_bound_rules(listed, pins)),
                    tuple(phases or table.phases), pins, reference, best_effort)
         _check_pins(pins, made.unit_of)
         return made

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import deque
 
 from planner.domain.plan import Assignment, Plan
+from planner.rules.force import off_ground
 from planner.rules.spatial import components
 
 
@@ -44,6 +45,33 @@ def fill_troops(need: int, ranked: list[str], left: dict[str, int], unit,
         if need <= 0:
             break
     return troops
+
+
+def sector_troops(problem, key, ranked: list[str], left: dict[str, int], *,
+                  lead: str | None = None, need: int | None = None,
+                  troops: dict[str, int] | None = None) -> dict[str, int]:
+    """Troops for the sector at ``key`` from ``ranked`` contingents (:func:`fill_troops`,
+    ``left`` reduced in place), on top of ``troops``.
+
+    When its ``lead`` (default: the first ranked) is an observers contingent and observers
+    alone may hold the sector with fewer troops
+    (:meth:`~planner.domain.sectors.Requirement.need`), only observers fill it, if they have
+    enough left; otherwise ``need`` (default: the requirement's troops) is filled from every
+    ranked contingent.
+    """
+    req, contingents = problem.requirements[key], problem.contingents
+    lead = lead if lead is not None else next(iter(ranked), None)
+    if lead in contingents and contingents[lead].role == "observers" \
+            and req.need(True) < req.troops:
+        observers = [n for n in ranked if contingents[n].role == "observers"]
+        trial = dict(left)
+        alone = fill_troops(req.need(True), observers, trial, problem.unit_of, troops)
+        if sum(alone.values()) >= req.need(True) \
+                and all(contingents[n].role == "observers" for n in alone):
+            left.update(trial)
+            return alone
+    return fill_troops(req.troops if need is None else need, ranked, left, problem.unit_of,
+                       troops)
 
 
 def _distances(sources, allowed, neighbours) -> dict[str, int]:
@@ -170,9 +198,10 @@ def _preferred_areas(problem, phases, prefers) -> dict[str, str]:
 
 def allowance(problem, p) -> dict[str, int]:
     """Troops each contingent may deploy in phase ``p``: what it has in whole units of its
-    own, capped by the hard share caps of the phase's requirement."""
+    own, capped by the hard share caps of the phase's requirement and the troops of the
+    units that hold no ground (they are part of the force)."""
     need = sum(problem.requirements[p, s].troops for s in problem.table.open_in(p))
-    cap = problem.eligibility.share_cap(need)
+    cap = problem.eligibility.share_cap(need + sum(off_ground(problem, p).values()))
     out = {}
     for c in problem.eligibility.force:
         unit = problem.unit_of(c.code)
@@ -201,9 +230,10 @@ def _troops(problem, p, leads, allowance) -> list[Assignment]:
     for s in sorted(open_, key=lambda s: (not missing[s], -req[p, s].troops, s)):
         ranked = eligibility.ranked(p, s, req[p, s], left, lead=leads.get(s))
         # with tasks missing, room for a contingent that accepts them beside the lead's unit
-        troops = fill_troops(max(req[p, s].troops, 2 * unit_of(leads[s])) if missing[s]
-                             and s in first else req[p, s].troops, ranked, left, unit_of,
-                             first.get(s))
+        need = max(req[p, s].troops, 2 * unit_of(leads[s])) if missing[s] and s in first \
+            else None
+        troops = sector_troops(problem, (p, s), ranked, left, lead=leads.get(s), need=need,
+                               troops=first.get(s))
         rows.append(Assignment(p, s, leads.get(s) or next(iter(troops), None), troops))
     return rows
 

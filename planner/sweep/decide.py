@@ -70,9 +70,7 @@ def _row(case: Case, start: float, *, status: str, explanation=None, result=None
         row["rules"] = " | ".join(", ".join(r.rules) for r in explanation.reasons)
         row["explanation"] = explanation.text()
     if result is not None and result.plan is not None:
-        by_phase = {}
-        for a in result.plan:
-            by_phase[a.phase] = by_phase.get(a.phase, 0) + a.total
+        by_phase = dict(result.report.force)  # the force's troops, as the checker counts them
         row.update(troops=sum(by_phase.values()), peak_troops=max(by_phase.values(), default=0),
                    soft_penalty=soft_penalty(result.report.soft, weights),
                    hard_violations=len(result.report.hard))

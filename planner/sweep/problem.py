@@ -16,7 +16,8 @@ from planner.domain.sectors import SectorTable, sector_table
 
 # Every computed fact of a SectorTable that reads geometry; the requirements memo is left
 # to fill itself on the worker. (A test fails when SectorTable gains one not listed here.)
-TABLE_FACTS = ("info", "ids", "keys", "contact", "crossings", "_tags", "neighbours")
+TABLE_FACTS = ("info", "ids", "keys", "contact", "contact_parties", "crossings", "_tags",
+               "neighbours")
 
 
 def detached_table(table: SectorTable) -> SectorTable:
@@ -59,11 +60,20 @@ def problem_from_scenario(scenario, table: SectorTable | None = None,
 
 def folder_digest(folder) -> str:
     """SHA-256 over the names and bytes of every file under ``folder`` (hidden files and
-    ``__pycache__`` left out): the same content gives the same digest wherever it lies."""
+    ``__pycache__`` left out) and, for a variant, under each folder it extends: the same
+    content gives the same digest wherever it lies."""
+    from planner.files.variants import base_folders
     root = Path(folder)
     if root.is_file():
         root = root.parent
     h = hashlib.sha256()
+    for n, base in enumerate(base_folders(root), start=1):
+        h.update(f"\0extends {n}\0{_files_digest(base)}".encode())
+    return _files_digest(root, h)
+
+
+def _files_digest(root: Path, h=None) -> str:
+    h = hashlib.sha256() if h is None else h
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root)
         if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):

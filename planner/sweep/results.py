@@ -27,8 +27,8 @@ COLUMNS = {
     "feasible": "boolean",       # missing when the solver ran out of time (status UNKNOWN)
     "status": "string",          # OPTIMAL, FEASIBLE, INFEASIBLE or UNKNOWN
     "decided_by": "string",      # pre-check or solver
-    "troops": "Int64",           # troops deployed, summed over phases (what the solver minimises)
-    "peak_troops": "Int64",      # troops deployed in the busiest phase
+    "troops": "Int64",           # the force's troops summed over phases (off-ground units too)
+    "peak_troops": "Int64",      # the force's troops in the busiest phase
     "soft_penalty": "Float64",   # sum of rule weight x soft violation, by the checker
     "hard_violations": "Int64",  # by the checker: 0 for every plan the solver returns
     "rules": "string",           # minimal rule sets of the explanation, ' | ' between sets

@@ -192,9 +192,8 @@ def find(state: AppState, env: Env, name: str) -> AppState:
     if name in places:
         return _touched(state, focus=("place", name), error=None)
     if name in table.ids:
-        opens = table.info[name].phase
-        return refused(state, f"{name} opens in phase {opens}; it is not open in phase "
-                              f"{state.phase}")
+        return refused(state, f"{name} is not open in phase {state.phase}: "
+                              f"{table.when_open(name)}")
     return refused(state, f"No sector or place named {name!r}")
 
 
@@ -423,6 +422,10 @@ def recut(state: AppState, env: Env, phase: int, count: int, balance: str,
     scenario = env.scenario_for(state.work)
     table = env.table_for(state.work)
     seed = scenario.sectoring.seed if seed is None else seed
+    from geo.zones import solid_parts
+    if not len(solid_parts(scenario.zones.opened[phase])):
+        return refused(state, f"Phase {phase} opens no new ground to the force (a steady "
+                              "state): it has no sectors of its own to re-cut")
     try:
         fresh = sectors_for_phase(scenario, phase, int(count), balance=balance, seed=seed)
     except (InputError, PartitionError) as exc:
@@ -435,7 +438,10 @@ def recut(state: AppState, env: Env, phase: int, count: int, balance: str,
                 {k: p for k, p in plan.pins.items() if k[1] not in gone})
     work = replace(state.work, plan=kept, cuts={**state.work.cuts, phase: digest})
     after = write(state, env, work, f"re-cut phase {phase} into {count} sectors")
-    return replace(after, selected=None) if not after.error else after
+    notes = " ".join(n[0].upper() + n[1:] + "." for n in fresh.attrs.get("notes", []))
+    if after.error:
+        return after
+    return replace(after, selected=None, notice=notes or after.notice)
 
 
 def recut_ids(replaced: set[str], phase: int, count: int) -> list[str]:
@@ -508,10 +514,14 @@ def optimize(state: AppState, env: Env, *, least_change: bool = True, best_effor
     s = state.settings
     force, vetoes = s.contingents(scenario), s.vetoes_in_force(scenario)
     plan = state.plan
-    result = solve(scenario, s.mandate, pins=dict(plan.pins), table=table,
-                   time_limit_s=env.solve_seconds, reference=plan if least_change else None,
-                   contingents=force, vetoes=vetoes, progress=progress,
-                   best_effort=best_effort, deterministic=True)
+    try:
+        result = solve(scenario, s.mandate, pins=dict(plan.pins), table=table,
+                       time_limit_s=env.solve_seconds, reference=plan if least_change else None,
+                       contingents=force, vetoes=vetoes, progress=progress,
+                       best_effort=best_effort, deterministic=True)
+    except InputError as exc:  # a lock the optimizer cannot keep (troops not in whole units)
+        return refused(state, "Optimize did not run: " + "; ".join(
+            f"{p.feature}: {p.message} (unlock it or set whole units)" for p in exc.problems))
     return _touched(state, proposal=Proposal(result, state.revision, s, least_change,
                                              best_effort), error=None, notice=None)
 

@@ -42,18 +42,32 @@ def export_csv(view) -> bytes:
                     revision=s.revision).encode("utf-8")
 
 
+def export_holdings(view) -> bytes:
+    """Who holds what at every phase (:func:`planner.domain.holdings.holdings_layer`: phase,
+    holder, kind, km2, share) as RFC 7946 GeoJSON."""
+    from geo.export import geojson_text
+    from planner.domain.holdings import holdings_layer
+    return geojson_text(holdings_layer(view.scenario.zones), name="holdings").encode("utf-8")
+
+
 def export_gpkg(view) -> bytes:
-    """Every layer plus the plan (the GeoJSON export's columns), as one GeoPackage."""
+    """Every layer plus the plan (the GeoJSON export's columns), as one GeoPackage: with
+    ``holdings`` (who holds what at every phase) and, when the scenario has them, its
+    ``handover`` and ``lines`` layers."""
     from geo.export import write_gpkg
     from planner.domain.derive import scenario_increments
+    from planner.domain.holdings import holdings_layer
     scenario = view.scenario
     layers = scenario.layers
     frames = {"territory": layers.territory, "held": layers.held,
               "increments": scenario_increments(scenario), "population": layers.population,
               "places": layers.places, "borders": layers.borders, "sectors": view.table.sectors,
-              "plan": plan_frame(view.plan, view.table, **_columns(view))}
-    if layers.zones is not None:
-        frames["zones"] = layers.zones
+              "plan": plan_frame(view.plan, view.table, **_columns(view)),
+              "holdings": holdings_layer(scenario.zones)}
+    for name in ("zones", "handover", "lines"):
+        frame = getattr(layers, name)
+        if frame is not None and len(frame):
+            frames[name] = frame
     frames.update({f"context_{name}": frame for name, frame in layers.context.items()})
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "planner.gpkg"

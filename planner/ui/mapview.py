@@ -19,6 +19,7 @@ import shapely
 import shapely.geometry
 
 from geo.layers import WGS84
+from planner.domain.holdings import authority_colours, party_colours
 
 STATIC = "/app/static/leaflet"
 OFFLINE_JS = [("leaflet", f"{STATIC}/leaflet.js")]
@@ -143,12 +144,16 @@ def violation_counts(report) -> dict[tuple[int, str], tuple[int, int]]:
     return out
 
 
-def sector_display(sectors: gpd.GeoDataFrame, phase: int, plan=None, report=None,
+def sector_display(table, phase: int, plan=None, report=None,
                    requirements=None, *, selected: str | None = None) -> gpd.GeoDataFrame:
-    """Sectors open in ``phase`` with the properties the map shows: lead, troops against the
-    requirement, status in words (``2 hard, 1 soft``), the rules broken, locked, selected."""
-    open_ = sectors[sectors["phase"] <= phase][["sector_id", "phase", "population", "area_km2",
-                                                sectors.geometry.name]].copy()
+    """Sectors the force holds in ``phase`` (``table.open_in``: opened, not handed over) with
+    the properties the map shows: lead, troops against the requirement, status in words
+    (``2 hard, 1 soft``), the rules broken, locked, selected. ``table`` is a
+    :class:`~planner.domain.sectors.SectorTable`."""
+    sectors = table.sectors
+    held = sectors["sector_id"].astype(str).isin(table.open_in(phase)).to_numpy()
+    open_ = sectors[held][["sector_id", "phase", "population", "area_km2",
+                           sectors.geometry.name]].copy()
     leads, totals, needs, status, rules, locked = [], [], [], [], [], []
     counts = violation_counts(report) if report is not None else {}
     broken = report.by_sector if report is not None else {}
@@ -172,7 +177,8 @@ def sector_display(sectors: gpd.GeoDataFrame, phase: int, plan=None, report=None
 def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = None,
               increments: gpd.GeoDataFrame | None = None, held=None,
               basemap_url: str | None = None, layer_control: bool = True) -> folium.Map:
-    """The map of one phase: territory, held area, increments, sectors, crossings, borders.
+    """The map of one phase: territory, held area (by party), handed-over ground (by
+    authority), increments, named lines, sectors, crossings, borders.
 
     ``sectors_shown`` is a :func:`sector_display` frame (metric CRS); other layers come from
     the scenario. ``basemap_url`` is an optional tile URL template (none by default: nothing
@@ -202,14 +208,20 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
              lambda f: {"color": "#555", "weight": 1, "fillColor": "#f5f1e6",
                         "fillOpacity": 0.6}).add_to(m)
     if held is not None:
-        _geojson(held, f"held area (phase {phase})",
-                 lambda f: dict(HELD_STYLE),
-                 tooltip=_tooltip(held, ["phase", "label"])).add_to(m)
+        held_layer(scenario, held, phase).add_to(m)
+    handed = handover_layer(scenario, phase)
+    if handed is not None:
+        Hatches(authority_colours(scenario)).add_to(m)
+        handed.add_to(m)
     if increments is not None:
         _geojson(increments, "vacated increments",
                  lambda f: dict(INCREMENT_STYLE), show=False).add_to(m)
     for layer in context_layers(scenario):
         layer.add_to(m)
+    lines = lines_layer(scenario)
+    if lines is not None:
+        folium.map.CustomPane(LINES_PANE, z_index=450, pointer_events=True).add_to(m)
+        lines.add_to(m)
     if sectors_shown is not None:
         sector_group(scenario, sectors_shown).add_to(m)
     _population_layer(layers.population).add_to(m)
@@ -223,6 +235,10 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
 
 HELD_STYLE = {"color": "#7f7f7f", "weight": 1, "fillColor": "#7f7f7f", "fillOpacity": 0.45,
               "dashArray": "4"}
+# parties' and authorities' colours: planner.domain.holdings (the briefing's too)
+LINE_COLOUR = "#c51b7d"
+LINE_STYLE = {"color": LINE_COLOUR, "weight": 3, "dashArray": "10 6", "fill": False}
+LINES_PANE = "planner-lines"  # above the sectors, below the markers: a line stays visible
 INCREMENT_STYLE = {"color": "#2b8cbe", "weight": 2, "fill": False}
 SELECTED_OUTLINE = "#111111"
 
@@ -402,6 +418,127 @@ def _sector_layer(frame, colours):
                     tooltip=tip)
 
 
+def hatch_id(colour: str) -> str:
+    """The id of the SVG pattern that hatches in ``colour`` (see :class:`Hatches`)."""
+    return "planner-hatch-" + colour.lstrip("#")
+
+
+def held_layer(scenario, held: gpd.GeoDataFrame, phase: int) -> folium.GeoJson:
+    """The held-area polygons of ``phase``: grey and dashed when the scenario names no
+    party; else each party in its own colour, named in the tooltip ("held by West")."""
+    colours = party_colours(scenario)
+    if not colours:
+        return _geojson(held, f"held area (phase {phase})", lambda f: dict(HELD_STYLE),
+                        tooltip=_tooltip(held, ["phase", "label"]))
+    from geo.zones import parties_of
+    shown = held.assign(party=parties_of(held))
+    fields = [f for f in ("party", "phase", "label") if f in shown.columns]
+    tip = folium.GeoJsonTooltip(fields, aliases=["held by" if f == "party" else f
+                                                 for f in fields])
+
+    def style(feature):
+        colour = colours.get(html.unescape(feature["properties"]["party"]), HELD_STYLE["color"])
+        return {**HELD_STYLE, "color": colour, "fillColor": colour, "fillOpacity": 0.5}
+    return _geojson(shown, f"held area (phase {phase})", style, tooltip=tip)
+
+
+def handover_layer(scenario, phase: int) -> folium.GeoJson | None:
+    """Ground the authorities hold at ``phase``, hatched in each authority's colour, the
+    tooltip saying "Handed over to <authority> in phase N"; None when there is none."""
+    from planner.domain.holdings import handover_pieces
+    pieces = handover_pieces(scenario.zones, phase)
+    if pieces.empty:
+        return None
+    colours = authority_colours(scenario)
+    shown = gpd.GeoDataFrame(
+        {"authority": pieces["authority"],
+         "handed": [f"Handed over to {a} in phase {p}"
+                    for a, p in zip(pieces["authority"], pieces["since"])],
+         "km²": pieces["km2"].round(2)}, geometry=pieces.geometry.values, crs=pieces.crs)
+
+    def style(feature):
+        colour = colours.get(html.unescape(feature["properties"]["authority"]), "#4d4d4d")
+        return {"color": colour, "weight": 2, "fillColor": f"url(#{hatch_id(colour)})",
+                "fillOpacity": 1}
+    return _geojson(shown, "handed over", style,
+                    tooltip=folium.GeoJsonTooltip(["handed", "km²"], aliases=["", "km²"]))
+
+
+def lines_layer(scenario) -> folium.GeoJson | None:
+    """The scenario's named agreed lines, dashed, each named in its tooltip; None when the
+    scenario has none."""
+    lines = scenario.layers.lines
+    if lines is None or lines.empty:
+        return None
+    shown = lines[["name", lines.geometry.name]]
+    return folium.GeoJson(display_features(shown), name="agreed lines", pane=LINES_PANE,
+                          style_function=lambda f: dict(LINE_STYLE),
+                          tooltip=folium.GeoJsonTooltip(["name"], aliases=["line"]))
+
+
+class Hatches(MacroElement):
+    """SVG patterns of diagonal lines, one per colour, that a path's ``fillColor`` names as
+    ``url(#planner-hatch-RRGGBB)``: handed-over ground reads as hatched in its authority's
+    colour (the map draws with SVG, so a pattern in the page's document fills the path)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var ns = "http://www.w3.org/2000/svg";
+            var svg = document.createElementNS(ns, "svg");
+            svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
+            svg.setAttribute("aria-hidden", "true");
+            svg.style.position = "absolute";
+            var defs = document.createElementNS(ns, "defs");
+            {{ this.patterns|tojson }}.forEach(function (p) {
+                var pat = document.createElementNS(ns, "pattern");
+                pat.setAttribute("id", p.id);
+                pat.setAttribute("patternUnits", "userSpaceOnUse");
+                pat.setAttribute("width", "8"); pat.setAttribute("height", "8");
+                pat.setAttribute("patternTransform", "rotate(45)");
+                var back = document.createElementNS(ns, "rect");
+                back.setAttribute("width", "8"); back.setAttribute("height", "8");
+                back.setAttribute("fill", p.colour); back.setAttribute("fill-opacity", "0.15");
+                var line = document.createElementNS(ns, "rect");
+                line.setAttribute("width", "3"); line.setAttribute("height", "8");
+                line.setAttribute("fill", p.colour); line.setAttribute("fill-opacity", "0.7");
+                pat.appendChild(back); pat.appendChild(line); defs.appendChild(pat);
+            });
+            svg.appendChild(defs);
+            document.body.appendChild(svg);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, colours: dict[str, str]):
+        super().__init__()
+        self._name = "Hatches"
+        self.patterns = [{"id": hatch_id(c), "colour": c}
+                         for c in dict.fromkeys(colours.values())]
+
+
+def holdings_legend(scenario, phase: int) -> list[tuple[str, str, str]]:
+    """Legend entries (kind, colour, words) of the holders on the map at ``phase``: the
+    army's held ground, or each party's; each authority holding ground; each named line."""
+    from planner.domain.holdings import handover_pieces
+    zones = scenario.zones
+    parties = party_colours(scenario)
+    out = [("fill-dashed", parties[p], f"ground {p} still holds in this phase")
+           if p in parties else
+           ("fill-dashed", HELD_STYLE["fillColor"], "ground the army still holds in this phase")
+           for p in zones.held_by_party[phase]]
+    colours = authority_colours(scenario)
+    pieces = handover_pieces(zones, phase)
+    for name in dict.fromkeys(pieces["authority"]):
+        since = ", ".join(str(p) for p in sorted(set(pieces["since"][pieces["authority"]
+                                                                      == name])))
+        out.append(("hatch", colours[name], f"handed over to {name} (phase {since})"))
+    lines = scenario.layers.lines
+    names = [] if lines is None else list(dict.fromkeys(lines["name"].astype(str).str.strip()))
+    out += [("line-dashed", LINE_COLOUR, f"agreed line: {n}") for n in names]
+    return out
+
+
 def context_layers(scenario) -> list[folium.GeoJson]:
     """The scenario's context zones (``layers.zones``) and other context layers
     (``layers.context``), each a layer of its own, names escaped like every other layer's."""
@@ -513,5 +650,6 @@ def map_html_size(m: folium.Map) -> int:
     return len(m.get_root().render().encode("utf-8"))
 
 
-__all__ = ["OfflineMap", "build_map", "display_frame", "lead_colours", "legend_entries",
-           "layer_switcher", "map_html_size", "sector_display", "sector_group"]
+__all__ = ["OfflineMap", "build_map", "display_frame", "handover_layer", "held_layer",
+           "holdings_legend", "lead_colours", "legend_entries", "layer_switcher", "lines_layer",
+           "map_html_size", "sector_display", "sector_group"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from geo.errors import InputError
 from planner.domain.plan import Plan
+from planner.domain.roles import sector_need
 from planner.files.planfile import read_plan
 
 CLICK_OBJECTS = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing"]
@@ -76,12 +77,16 @@ def starting_plan(scenario, table) -> Plan:
         return Plan({})
 
 
-def phase_rows(plan: Plan, phase: int, sectors, codes, requirements) -> list[dict]:
-    """One editable row per open sector of ``phase``: lead, troops of each contingent."""
+def phase_rows(plan: Plan, phase: int, sectors, codes, requirements,
+               contingents=None) -> list[dict]:
+    """One editable row per open sector of ``phase``: troops required (as the plan holds
+    the sector: observers alone need fewer, when ``contingents`` in play are given), lead,
+    troops of each contingent."""
     rows = []
     for s in sectors:
         a = plan.get(phase, s)
-        row = {"sector": s, "required": requirements[(phase, s)].troops, "lead": a.lead or "",
+        need = sector_need(requirements[(phase, s)], a, contingents or {})
+        row = {"sector": s, "required": need, "lead": a.lead or "",
                "locked": (phase, s) in plan.pins}
         row.update({c: int(a.troops.get(c, 0)) for c in codes})
         rows.append(row)
@@ -97,12 +102,14 @@ def lock_rows(plan: Plan, phase: int, sectors, report) -> dict[str, dict]:
 
 
 def force_rows(view, phase: int) -> list[dict]:
-    """The force at a glance in ``phase``: per contingent of the scenario, troops offered
-    (with what-if figures), deployed and left, its share of the troops deployed, the sectors
-    it leads, whether it is in the force and may deploy in this phase, and its tasks."""
+    """The force at a glance in ``phase``: per contingent of the scenario, its role, troops
+    offered (with what-if figures), deployed and left, its share of the force's troops, the
+    sectors it leads, whether it is in the force and may deploy in this phase, and its tasks.
+    Units that hold no ground count as deployed with their troops in the force
+    (:meth:`~planner.ui.view.View.nation_troops`)."""
     plan, scenario = view.plan, view.scenario
     force = {c.code: c for c in view.force}
-    deployed = plan.troops_by_nation(phase)
+    deployed = view.nation_troops(phase)
     total = sum(deployed.values())
     led: dict[str, int] = {}
     for s in view.open_in(phase):
@@ -113,7 +120,7 @@ def force_rows(view, phase: int) -> list[dict]:
     for c in scenario.contingents:
         offered = force[c.code].troops if c.code in force else 0
         used = deployed.get(c.code, 0)
-        rows.append({"contingent": c.code, "name": c.name,
+        rows.append({"contingent": c.code, "name": c.name, "role": c.role,
                      "in force": c.code in force, "available": _available(c, phase),
                      "offered": offered, "deployed": used, "left": offered - used,
                      "share": round(used / total, 3) if total else 0.0,
@@ -127,12 +134,18 @@ def _available(contingent, phase: int) -> bool:
 
 
 def phase_totals(view, phase: int) -> dict:
-    """Troops required against troops deployed and offered in ``phase`` (the force's)."""
-    required = sum(view.requirements[(phase, s)].troops for s in view.open_in(phase))
-    deployed = sum(view.plan.troops_by_nation(phase).values())
+    """Troops required against troops deployed and offered in ``phase`` (the force's):
+    each sector's need as the plan holds it (observers alone need the mandate's
+    ``observer_troops``), the force's troops (``off_ground``: those of the units that hold
+    no ground, in no sector) and the troops the contingents available then offer."""
+    force = {c.code: c for c in view.force}
+    required = sum(sector_need(view.requirements[(phase, s)], view.plan.get(phase, s), force)
+                   for s in view.open_in(phase))
+    deployed = sum(view.nation_troops(phase).values())
     offered = sum(c.troops for c in view.force if _available(c, phase))
     return {"phase": phase, "sectors": len(view.open_in(phase)), "required": required,
-            "deployed": deployed, "offered": offered}
+            "deployed": deployed, "off_ground": sum(view.off_ground(phase).values()),
+            "offered": offered}
 
 
 def optimizer_words(result, mandate_label: str, seconds_allowed: float, *,
@@ -188,13 +201,20 @@ LEGEND = [
     ("outline-dashed", "#333333", "locked: the optimizer keeps it"),
     ("outline", "#111111", "thick: the selected sector (red when it breaks a hard rule)"),
     ("outline-dashed", "#6a3d9a", "context zones, where the scenario has them"),
-    ("fill-dashed", "#7f7f7f", "ground the army still holds in this phase"),
     ("outline", "#2b8cbe", "vacated increments (switch them on in the layer button)"),
     ("dot", "#ffd92f", "crossing"),
     ("dot", "#ffffff", "place (town, city)"),
     ("line", "#000000", "land border"),
     ("line", "#3182bd", "coast"),
 ]
+
+
+def legend_items(scenario, phase: int) -> list[tuple[str, str, str]]:
+    """Every symbol of the map at ``phase`` but the lead colours, as (kind, colour, words):
+    :data:`LEGEND`, with who holds ground besides the force (the army or each party, each
+    authority holding ground then) and each named line before the context symbols."""
+    from planner.ui.mapview import holdings_legend
+    return LEGEND[:4] + holdings_legend(scenario, phase) + LEGEND[4:]
 
 
 def explanation_words(explanation, rule_kinds: dict[str, str]) -> list[str]:

@@ -50,13 +50,12 @@ def scenario_with_layer(scenario, layer: str, name: str, data: bytes, workdir):
     so the whole scenario is loaded and checked as usual; on any problem nothing changes
     and :class:`InputError` names the uploaded file, feature, field and value.
     """
-    import shutil
-
     import yaml
 
     from geo.errors import problem
     from planner.domain.scenario import LAYER_SPECS
     from planner.files.scenario_file import load_scenario
+    from planner.files.variant_files import write_resolved
     suffix = Path(name).suffix.lower()
     if layer not in LAYER_SPECS:
         raise ValueError(f"`layer` must be one of {sorted(LAYER_SPECS)}; got {layer!r}")
@@ -64,7 +63,7 @@ def scenario_with_layer(scenario, layer: str, name: str, data: bytes, workdir):
         raise InputError(problem(name, f"unsupported file type; use one of "
                                        f"{', '.join(LAYER_SUFFIXES)}", value=suffix))
     folder = Path(workdir) / "scenario"
-    shutil.copytree(scenario.root, folder)
+    write_resolved(scenario.root, folder)  # a variant comes with its base's files
     target = folder / f"uploaded-{layer}{suffix}"
     target.write_bytes(data)
     doc = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))

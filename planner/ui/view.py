@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from planner.domain.roles import force_troops, off_ground_troops
 from planner.rules.check import Report, check
 
 
@@ -56,6 +57,17 @@ class View:
     @cached_property
     def requirements(self) -> dict:
         return self.table.requirements(self.mandate)
+
+    def off_ground(self, phase: int) -> dict[str, int]:
+        """Troops of the units in the force that hold no ground (logistics, staff, naval) in
+        ``phase``: part of the force, in no sector."""
+        return off_ground_troops(self.force, self.vetoes, self.settings.mandate, phase,
+                                 self.scenario.unit_of)
+
+    def nation_troops(self, phase: int) -> dict[str, int]:
+        """Each nation's troops in the force in ``phase``: in sectors, plus :meth:`off_ground`
+        (what the checker counts for shares and nations)."""
+        return force_troops(self.plan.troops_by_nation(phase), self.off_ground(phase))
 
     def open_in(self, phase: int) -> list[str]:
         return self.table.open_in(phase)

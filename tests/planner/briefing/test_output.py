@@ -59,8 +59,9 @@ def test_html_briefing_has_every_section_and_sector(mini_plans, pdf):
     from planner.briefing import briefing_html
     scenario, table, plan, _ = mini_plans
     page = briefing_html(scenario, plan, mandate="chapter-vi", table=table, when=pdf.when)
-    for title in ["Map: one", "Map: two", "Force by phase", "Sectors by phase",
-                  "Rule compliance", "Violations", "Other mandate: does a plan exist?"]:
+    for title in ["Map: one", "Map: two", "Who holds what", "Force by phase",
+                  "Sectors by phase", "Rule compliance", "Violations",
+                  "Other mandate: does a plan exist?"]:
         assert f"<h2>{title}</h2>" in page
     assert all(s in page for s in table.ids) and "Test data" in page
     assert page == briefing_html(scenario, plan, mandate="chapter-vi", table=table,

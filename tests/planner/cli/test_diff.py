@@ -56,30 +56,33 @@ def test_diff_of_a_plan_and_its_csv_export_exits_0_even_with_an_empty_sector(
 
 def test_diff_json_names_the_lead_change_the_rule_it_fixes_and_the_change_measure(
         tmp_path, capsys, example, gaza_table):
-    # ITA may not lead P3-S07 (Egyptian border): EGY takes the lead, which fixes that ...
-    b = written(example.with_lead(3, "P3-S07", "EGY"), gaza_table, tmp_path / "b.geojson")
+    # ITA may not lead P3-S07 (Egyptian border): EGY takes the lead in phases 3 and 4 (where
+    # the sector continues), which fixes that ...
+    edited = example.with_lead(3, "P3-S07", "EGY").with_lead(4, "P3-S07", "EGY")
+    b = written(edited, gaza_table, tmp_path / "b.geojson")
     code, out = diff_json(capsys, EXAMPLE, b)
     assert code == 1
     assert set(out) == TOP_KEYS
-    assert out["same"] is False and out["phases"] == [1, 2, 3]
-    assert out["lead_changes"] == [{"phase": 3, "sector_id": "P3-S07", "from": "ITA",
-                                    "to": "EGY"}]
+    assert out["same"] is False and out["phases"] == [1, 2, 3, 4]
+    assert out["lead_changes"] == [{"phase": phase, "sector_id": "P3-S07", "from": "ITA",
+                                    "to": "EGY"} for phase in (3, 4)]
     assert out["troop_changes"] == [] and out["sectors_added"] == out["sectors_removed"] == []
     fixed = {(v["rule_id"], v["phase"], v["sector"], v["nation"]) for v in out["violations_fixed"]}
-    assert ("R-EGYPT-LEAD", 3, "P3-S07", "ITA") in fixed
-    assert ("R-PREFERENCE", 3, "P3-S07", "ITA") in fixed  # EGY prefers the Egyptian border
-    assert out["change_measure"] == {"leads_changed": 1, "units_moved": 0, "troop_unit": 50,
+    for phase in (3, 4):
+        assert ("R-EGYPT-LEAD", phase, "P3-S07", "ITA") in fixed
+        assert ("R-PREFERENCE", phase, "P3-S07", "ITA") in fixed  # EGY prefers that border
+    assert out["change_measure"] == {"leads_changed": 2, "units_moved": 0, "troop_unit": 50,
                                      "units_of_each_contingent": False,
-                                     "total": 1}
+                                     "total": 2}
     assert out["soft_penalty"]["b"] < out["soft_penalty"]["a"]
     # ... and breaks another: EGY leads without troops there
     introduced = [(v["rule_id"], v["phase"], v["sector"], v["nation"])
                   for v in out["violations_introduced"]]
-    assert introduced == [("R-LEAD", 3, "P3-S07", "EGY")]
-    assert out["a"]["hard"] == out["b"]["hard"] == 7
+    assert introduced == [("R-LEAD", 3, "P3-S07", "EGY"), ("R-LEAD", 4, "P3-S07", "EGY")]
+    assert out["a"]["hard"] == out["b"]["hard"] == 10
     by_rule = {r["rule_id"]: r for r in out["violations_by_rule"]}
-    assert by_rule["R-LEAD"] == {"rule_id": "R-LEAD", "severity": "hard", "a": 0, "b": 1,
-                                 "fixed": 0, "introduced": 1}
+    assert by_rule["R-LEAD"] == {"rule_id": "R-LEAD", "severity": "hard", "a": 0, "b": 2,
+                                 "fixed": 0, "introduced": 2}
     rows = {(r["phase"], r["nation"]): r for r in out["contingents"]}
     assert rows[3, "EGY"]["b"]["sectors_led"] == rows[3, "EGY"]["a"]["sectors_led"] + 1
     assert rows[3, "ITA"]["status"] == "kept"  # still deployed, one sector fewer led

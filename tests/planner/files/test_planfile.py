@@ -105,9 +105,9 @@ def test_read_plan_csv_refuses_two_leads_and_negative_troops(table, tmp_path):
                     "1,P1-S01,PAK,100,true\n1,P1-S02,EGY,-5,true\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_plan(path, table, CODES)
-    assert "row 2 (line 3) (id 'P1-S01'): field 'lead': value 'PAK': a second lead" \
-        in str(err.value)
-    assert "row 3 (line 4) (id 'P1-S02'): field 'troops': value '-5'" in str(err.value)
+    assert "row 2 (line 3) (id 'P1-S01'): column 'lead': value 'true': a second lead for " \
+        "P1-S01 in phase 1: PAK (already led by IDN)" in str(err.value)
+    assert "row 3 (line 4) (id 'P1-S02'): column 'troops': value '-5'" in str(err.value)
 
 
 def test_read_plan_refuses_nan_and_invalid_json(table, tmp_path):
@@ -141,10 +141,10 @@ def test_a_plan_file_records_its_scenario_and_is_refused_by_another(table, gaza,
     write_plan(plan, table, tmp_path / "p.csv")
     doc = json.loads((tmp_path / "p.geojson").read_text(encoding="utf-8"))
     assert doc["scenario"] == {"name": gaza.name, "hash": gaza.digest} and len(gaza.digest) == 16
-    for name in ("p.geojson", "p.csv"):
+    for name, where in (("p.geojson", "field 'scenario'"), ("p.csv", "line 2: column 'scenario'")):
         with pytest.raises(InputError) as err:
             read_plan(tmp_path / name, sector_table(mini), [c.code for c in mini.contingents])
-        assert f"{name}: field 'scenario': value {gaza.name!r}: this plan was made for " \
+        assert f"{name}: {where}: value {gaza.name!r}: this plan was made for " \
             f"scenario {gaza.name!r} (content {gaza.digest}), not 'Mini'" in str(err.value)
 
 

@@ -183,23 +183,27 @@ def tiny(tmp_path_factory):
 
 
 UNITS = [None, 10, 20, 30]  # None: the scenario's troop_unit (10 in ``tiny``)
+ROLES = ["ground", "ground", "observers", "logistics"]
 
 
 @st.composite
 def scenarios(draw):
     """Contingents of 0 to 40 troops in units of 10, 20 or 30 (some smaller than their unit),
-    a mandate, vetoes and a random set of rules over the two sectors of ``tiny``."""
+    some of them observers or logistics units, a mandate (with or without observer_troops),
+    vetoes and a random set of rules over the two sectors of ``tiny``."""
     n = draw(st.integers(1, 3))
     contingents = [Contingent(code, code, draw(st.sampled_from([0, 10, 20, 30, 40])),
                               frozenset(draw(st.sets(st.sampled_from(TASKS), min_size=1))),
                               frozenset(draw(st.sets(st.sampled_from(["chapter-vi", "x"]),
                                                      min_size=1))), 1,
-                              unit=draw(st.sampled_from(UNITS)))
+                              unit=draw(st.sampled_from(UNITS)),
+                              role=draw(st.sampled_from(ROLES)))
                    for code in CODES[:n]]
     mandate = Mandate("chapter-vi", "VI", draw(st.sampled_from([0.5, 1.0])), 0,
                       draw(st.sampled_from([0, 10, 20])),
                       MappingProxyType({"all": ("monitoring",),
-                                        "contact_line": tuple(draw(st.sets(st.sampled_from(TASKS))))}))
+                                        "contact_line": tuple(draw(st.sets(st.sampled_from(TASKS))))}),
+                      observer_troops=draw(st.sampled_from([None, 0, 10])))
     vetoes = tuple(Veto(f"V{i}", "party", code, draw(st.sampled_from([None, ("P1-S01",)])))
                    for i, code in enumerate(draw(st.sets(st.sampled_from(CODES[:n])))))
     optional = [spec("tasks", "tasks_required", min_share=draw(st.sampled_from([0.25, 0.5]))),
@@ -274,14 +278,30 @@ def shortfall(report) -> int:
     return sum(v.limit - v.measured for v in report.violations if v.kind == "troops_required")
 
 
+def off_ground(scenario, table, contingents, vetoes) -> int:
+    """Troops of the logistics units in the force over the table's phases, counted here: each
+    that accepts Chapter VI and is not vetoed everywhere, in its whole units, every phase."""
+    from planner.domain.scenario import unit_of
+    barred = {v.nation for v in vetoes if v.sectors is None}
+    per_phase = sum(c.troops // unit_of(c, scenario.troop_unit) * unit_of(c, scenario.troop_unit)
+                    for c in contingents if c.role == "logistics"
+                    and "chapter-vi" in c.mandates and c.code not in barred)
+    return per_phase * len(table.phases)
+
+
 def assert_figures_are_the_checkers(result, scenario, rules, table, contingents, vetoes):
-    """The figures a solve prints are those of an independent check of its plan."""
+    """The figures a solve prints are those of an independent check of its plan; logistics
+    units count in the force's troops and never garrison a sector."""
     report = check(result.plan, scenario, "chapter-vi", rules=rules, table=table,
                    contingents=contingents, vetoes=vetoes)
     weights = {r.id: r.weight for r in rules}
     figures = result.penalties
     assert figures["soft penalty"] == sum(weights[v.rule_id] for v in report.soft)
-    assert figures["troops deployed"] == sum(a.total for a in result.plan)
+    assert figures["troops deployed"] == sum(a.total for a in result.plan) + \
+        off_ground(scenario, table, contingents, vetoes)
+    if "hard violations" not in figures:  # a plan keeping every hard rule: roles kept
+        holding = {c.code for c in contingents if c.role == "logistics"}
+        assert not any(holding & a.nations for a in result.plan)
     if "hard violations" in figures:
         assert figures["hard violations"] == len(report.hard)
         assert figures["troop shortfall (troops)"] == shortfall(report)

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 
 from planner.domain.sectors import SectorTable
 from planner.rules.check import check
+from planner.rules.sector import with_roles_rule
 from planner.solver.optimize import solve
 from planner.sweep.cases import (Case, build_cases, contingents_for, subset_coalitions,
                                  vetoes_for)
@@ -111,7 +112,8 @@ def test_random_small_sweeps_infeasible_verdicts_agree_with_brute_force(tiny, ca
         if len(force) > 2:
             continue  # too many plans to enumerate
         broken = OPT.broken_rule_sets(scenario, table, rules, force, in_force)
-        assert not OPT.feasible(frozenset(r.id for r in rules), broken), c.key
+        checked = with_roles_rule(rules, force)  # R-ROLES guards observers and logistics
+        assert not OPT.feasible(frozenset(r.id for r in checked), broken), c.key
         for core in row["rules"].split(" | "):
             ids = frozenset(r.split("@")[0] for r in core.split(", "))
             assert not OPT.feasible(ids, broken), f"{c.key}: {ids} can hold together"

@@ -99,7 +99,7 @@ def test_reopening_restores_settings_locks_and_recut_sectors(gaza, store):
     env = env_for(gaza, store)
     s = opened(env)
     s = actions.recut(s, env, 2, 6, "population")
-    assert len([k for k in env.table_for(s.work).keys if k[1].startswith("P2-")]) == 6 * 2
+    assert len([k for k in env.table_for(s.work).keys if k[1].startswith("P2-")]) == 6 * 3  # 2-4
     s = actions.set_mandate(s, env, "chapter-vi")
     s = actions.set_force(s, env, [c.code for c in gaza.contingents if c.code != "QAT"])
     s = actions.optimize(s, env)
@@ -239,3 +239,18 @@ def test_re_cut_sectors_get_ids_of_their_own_each_time(gaza, store):
     s = actions.recut(s, env, 2, 2, "population")
     ids = sorted(k[1] for k in env.table_for(s.work).keys if k[0] == 2 and k[1][1] == "2")
     assert ids == ["P2-R2-S01", "P2-R2-S02"]
+
+
+def test_optimize_refuses_a_lock_in_broken_units_naming_it_instead_of_crashing(gaza, store):
+    env = env_for(gaza, store)
+    state = opened(env)
+    a = state.plan.get(3, "P2-S04")
+    odd = {n: t for n, t in a.troops.items() if t % gaza.unit_of(n)}
+    assert odd, "the example plan's P2-S04 holds troops off the unit in phase 3"
+    state = actions.set_lock(state, env, 3, "P2-S04", True)
+    before = count(store, state)
+    state = actions.optimize(state, env, least_change=False)
+    assert state.proposal is None and count(store, state) == before
+    nation, troops = next(iter(odd.items()))
+    assert state.error.startswith("Optimize did not run: P2-S04 (phase 3): pinned troops "
+                                  f"{troops} are not a multiple of {nation}'s troop unit")

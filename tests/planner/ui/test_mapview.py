@@ -61,7 +61,7 @@ def test_sectors_carry_words_locks_and_the_selection_and_labels_are_text(gaza):
     table = sector_table(gaza)
     plan = starting_plan(gaza, table).with_pin(1, "P1-S02")
     report = check(plan, gaza, "chapter-vi", table=table)
-    shown = sector_display(table.sectors, 1, plan, report,
+    shown = sector_display(table, 1, plan, report,
                            table.requirements(gaza.mandates["chapter-vi"]), selected="P1-S05")
     rows = shown.set_index("sector_id")
     assert rows.loc["P1-S12", "status"] == "1 hard" and rows.loc["P1-S05", "status"] == "ok"
@@ -101,3 +101,25 @@ def test_display_rounding_never_crashes_on_a_polygon_geos_cannot_snap():
     out = _rounded(np.array([tricky, shapely.box(0, 0, 1.23456, 1)], dtype=object), 1.0)
     assert out[0].is_valid and out[0].area >= 100
     assert out[1].equals(shapely.box(0, 0, 1, 1))
+
+
+def test_authority_and_line_names_reach_the_map_escaped(tmp_path):
+    from factory import disengagement, frame
+    from geo.export import write_geojson
+    from planner.files.scenario_file import load_scenario
+    from planner.ui.mapview import holdings_legend
+    folder = disengagement(tmp_path / "dis")
+    for name, layer in (("handover", {"phase": [3], "authority": ["<b>Civil</b>"]}),
+                        ("lines", {"name": ["<i>Line A</i>"]})):
+        old = load_scenario(folder, sectors=False).layers.__dict__[name]
+        write_geojson(frame(layer, old.geometry.values), folder / f"{name}.geojson")
+    scenario = load_scenario(folder, sectors=False)
+    held = scenario.layers.held[scenario.layers.held["phase"] == 3]
+    page = build_map(scenario, 3, held=held).get_root().render()
+    # escaped, then written into the map's JSON (& as \u0026): tooltips show the markup as text
+    assert "Handed over to \\u0026lt;b\\u0026gt;Civil\\u0026lt;/b\\u0026gt; in phase 3" in page
+    assert "\\u0026lt;i\\u0026gt;Line A" in page
+    for raw in ("<b>Civil", "<i>Line", "\\u003cb\\u003eCivil", "\\u003ci\\u003eLine"):
+        assert raw not in page
+    words = [w for _, _, w in holdings_legend(scenario, 3)]
+    assert "handed over to <b>Civil</b> (phase 3)" in words  # the page escapes legend words

@@ -53,7 +53,7 @@ def test_import_plan_names_the_uploaded_file_in_errors(gaza):
     plan, members = import_plan("mine.csv", good, table, codes)
     assert plan.get(1, "P1-S12").lead == "TUR" and members == {}
     with pytest.raises(InputError, match=r"mine\.csv: row 1 \(line 2\) \(id 'P1-S01'\): "
-                                         r"field 'nation': value 'XX'"):
+                                         r"column 'nation': value 'XX'"):
         import_plan("mine.csv", b"phase,sector_id,nation,troops,lead\n1,P1-S01,XX,5,true\n",
                     table, codes)
 

@@ -74,9 +74,12 @@ class Planners(RuleBasedStateMachine):
 
     def check_refused_not_applied(self):
         """While a conflict waits, no other action of alice's saves a refused value."""
-        if self.touched == ("all",):  # undo, import, optimize...: may set anything
-            return
         saved = units(self.store.revision(self.s.name).working(self.scenario))
+        if self.touched == ("all",):  # undo, import, optimize...: may set anything
+            for unit, value in list(self.refused.items()):
+                if saved.get(unit) == value:  # alice's own action chose it again
+                    del self.refused[unit]
+            return
         for unit, value in list(self.refused.items()):
             if self.touched is not None and unit[:3] == self.touched[:3]:
                 del self.refused[unit]  # alice changed it herself
