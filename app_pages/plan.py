@@ -15,7 +15,7 @@ from app_pages.shell import (act, act_key, act_on, app, basemap_url, plain, put,
                              scenario_switch, ss, upload, view_on, watch_store)
 from planner.domain.derive import scenario_increments
 from planner.ui import actions
-from planner.domain.holdings import holdings_rows
+from planner.domain.holdings import LineStyle, holdings_rows
 from planner.ui.exports import (export_briefing, export_csv, export_geojson, export_gpkg,
                                 export_holdings, export_png)
 from planner.ui.mapview import (build_map, focus_view, layer_switcher, legend_entries,
@@ -124,7 +124,9 @@ def legend_html(scenario, plan, phase) -> str:
     leads = legend_entries(scenario, {a.lead for a in plan.phase(phase) if a.lead})
     parts = [swatch.format(f"background:{colour}") + f"{html.escape(code)} "
              f"({html.escape(name)})" for code, name, colour in leads]
-    parts += [swatch.format(kinds[kind].format(c=colour)) + html.escape(words)
+    parts += [swatch.format(LineStyle(colour, tuple(map(float, kind.split()[1:])))
+                            .swatch_css(3, "px") + ";width:2.4em" if kind.startswith("dash ")
+                            else kinds[kind].format(c=colour)) + html.escape(words)
               for kind, colour, words in legend_items(scenario, phase)]
     return "<div style='font-size:.85em;line-height:1.9'>" + " ".join(parts) + "</div>"
 
@@ -336,7 +338,7 @@ map_col, panel = st.columns([5, 2])
 sector = state.selected if state.selected in open_sectors else (
     open_sectors[0] if open_sectors else None)
 with map_col:
-    shown = sector_display(table, phase, plan, view.report, view.requirements,
+    shown = sector_display(table, phase, plan, view.report, view.held_requirements,
                            selected=sector)
     held = scenario.layers.held[scenario.layers.held["phase"] == phase]
     increments = cached_increments(ss.scenario_path, state.work.source, scenario)
@@ -369,7 +371,8 @@ with panel:
         alone = f" ({need.least:,} held by observers alone)" if need.least < need.troops else ""
         st.caption(f"needs {need.troops:,} troops{alone}; tasks: {', '.join(sorted(need.tasks))}"
                    + ("; locked: unlock it to edit" if locked else ""))
-        options = ["(none)"] + codes
+        sector_codes = view.sector_codes(phase, [sector])  # none that holds no ground
+        options = ["(none)"] + sector_codes
         st.selectbox(f"Lead nation of {sector}", options, index=options.index(a.lead or "(none)"),
                      key=f"lead|{phase}|{sector}|{e}", disabled=locked,
                      on_change=edit_lead, args=(f"lead|{phase}|{sector}|{e}", phase, sector))
@@ -379,7 +382,7 @@ with panel:
             st.button(f"Also give {sector} to {a.lead}, with these troops, in phase"
                       f"{'s' * (len(later) > 1)} {', '.join(map(str, later))}",
                       key=f"carry|{e}", on_click=act, args=(actions.carry_lead, phase, sector))
-        for code in codes:
+        for code in sector_codes:
             key = f"troops|{phase}|{sector}|{code}|{e}"
             out = code not in settings.force
             st.number_input(f"{code} troops in {sector}", min_value=0, step=scenario.unit_of(code),
@@ -413,19 +416,22 @@ with force_tab:
     st.markdown(f"**{scenario.phase_label(phase)}**: {t['sectors']} sectors need "
                 f"**{t['required']:,}** troops; **{t['deployed']:,}** are deployed{off}, of "
                 f"{t['offered']:,} offered by the contingents in the force available then.")
+    # both tables' shares alike: a percent with one decimal ("40.0%", "29.2%")
+    share = st.column_config.NumberColumn("share", format="percent", step=0.001)
     st.dataframe(pd.DataFrame(force_rows(view, phase)), hide_index=True, width="stretch",
-                 column_config={"share": st.column_config.NumberColumn("share", format="percent")})
+                 column_config={"share": share})
     st.markdown(f"**Who holds what in {scenario.phase_label(phase)}** (km² and share of the "
                 "territory)")
     st.dataframe(pd.DataFrame(holdings_rows(scenario.zones, phase)), hide_index=True,
-                 column_config={"share": st.column_config.NumberColumn("share", format="percent"),
+                 column_config={"share": share,
                                 "km²": st.column_config.NumberColumn("km²", format="%.1f")})
 with table_tab:
     st.caption("Edit leads and troops for many sectors at once; every change is validated and "
                "checked like any other edit. Locked sectors cannot be edited here.")
     page_sectors = paged(open_sectors, TABLE_ROWS_PER_PAGE,
                          f"the table ({TABLE_ROWS_PER_PAGE} sectors each)", f"table_page|{phase}")
-    rows = phase_rows(plan, phase, page_sectors, codes, view.requirements,
+    table_codes = view.sector_codes(phase, page_sectors)  # none that holds no ground
+    rows = phase_rows(plan, phase, page_sectors, table_codes, view.requirements,
                       {c.code: c for c in view.force})
     extra = lock_rows(plan, phase, page_sectors, view.report)
     for row in rows:
@@ -435,10 +441,11 @@ with table_tab:
         pd.DataFrame(rows), hide_index=True, width="stretch", key=table_key,
         disabled=["sector", "required", "locked", "status"],
         on_change=edit_table, args=(table_key, phase, page_sectors),
-        column_config={"lead": st.column_config.SelectboxColumn("lead", options=[""] + codes),
+        column_config={"lead": st.column_config.SelectboxColumn("lead",
+                                                                options=[""] + table_codes),
                        **{c: st.column_config.NumberColumn(c, min_value=0,
                                                            step=scenario.unit_of(c))
-                          for c in codes}})
+                          for c in table_codes}})
 
 st.divider()
 st.caption(scenario.disclaimer)

@@ -124,3 +124,86 @@ def test_the_bundled_scenario_keeps_one_army_and_says_who_holds_what(tmp_path):
     sums = gpd.read_file(path, layer="holdings").groupby("phase")["km2"].sum()
     assert list(sums.index) == scenario.phase_numbers
     assert sums.to_numpy() == pytest.approx([land_km2] * len(sums), rel=1e-4)
+
+
+@pytest.fixture
+def with_staff(tmp_path, monkeypatch):
+    """The disengagement with a logistics and a staff unit besides the ground contingents."""
+    import yaml
+    folder = disengagement(tmp_path / "staff")
+    doc = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+    doc["contingents"] += [
+        {"code": "LOG", "troops": 200, "role": "logistics", "mandates": ["chapter-vi"]},
+        {"code": "HQS", "troops": 20, "role": "staff", "mandates": ["chapter-vi"]}]
+    (folder / "scenario.yaml").write_text(yaml.safe_dump(doc, sort_keys=False),
+                                          encoding="utf-8")
+    monkeypatch.setenv("PLANNER_SCENARIO", str(folder))
+    return folder
+
+
+def test_units_that_hold_no_ground_are_in_the_force_table_but_offered_for_no_sector(with_staff):
+    from apppage import assignments, widgets
+    at = open_app()
+    assert {"LOG", "HQS"} <= set(next(d.value for d in at.dataframe
+                                      if "contingent" in d.value.columns)["contingent"])
+    lead = widget(at, "selectbox", "lead|")
+    assert "AAA" in lead.options and "LOG" not in lead.options and "HQS" not in lead.options
+    boxes = {w.label for w in widgets(at, "number_input", "troops|")}
+    assert any(b.startswith("AAA troops") for b in boxes)
+    assert not any(b.startswith(("LOG", "HQS")) for b in boxes)
+    columns = set(assignments(at).columns)
+    assert "AAA" in columns and not {"LOG", "HQS"} & columns
+
+
+def test_two_named_lines_each_have_their_own_colour_and_dash_on_the_map_and_legend(
+        tmp_path, monkeypatch):
+    import re
+
+    from shapely.geometry import LineString
+
+    from factory import at as metres, frame
+    from geo.export import write_geojson
+    from planner.domain.holdings import line_styles
+    from planner.files.scenario_file import load_scenario
+    folder = disengagement(tmp_path / "two")
+    write_geojson(frame({"name": ["Line A", "Line B"]},
+                        [LineString([metres(6000, -500), metres(6000, 4500)]),
+                         LineString([metres(7000, -500), metres(7000, 4500)])]),
+                  folder / "lines.geojson")
+    monkeypatch.setenv("PLANNER_SCENARIO", str(folder))
+    looks = line_styles(load_scenario(folder))
+    a, b = looks["Line A"], looks["Line B"]
+    assert a.colour != b.colour and a.dash != b.dash
+    page = open_app()
+    script = map_args(page)["script"]
+    for look in (a, b):  # the map draws each line in its colour and dash
+        assert re.search(rf'"color": "{look.colour}", "dashArray": "{look.dash_array(3)}"',
+                         script), look
+    swatches = dict((name, style) for style, name in re.findall(
+        r'<span style="([^"]*)"></span>agreed line: (Line [AB])', legend(page)))
+    assert set(swatches) == {"Line A", "Line B"} and swatches["Line A"] != swatches["Line B"]
+    assert a.colour in swatches["Line A"] and b.colour in swatches["Line B"]
+
+
+def test_the_legend_lists_only_symbols_the_scenario_has_and_tooltips_name_every_row(dis):
+    import re
+    at = open_app()
+    words = legend(at)
+    assert "land border" in words and "place (town, city)" in words
+    for absent in ("coast", "context zones", "crossing"):  # none in the disengagement
+        assert absent not in words, absent
+    widget(at, "selectbox", "phase|").select(3).run()
+    script = map_args(at)["script"]
+    aliases = re.findall(r"let aliases = \[([^\]]*)\]", script)
+    assert '"ground", "km\\u00b2"' in aliases  # the handed-over ground's tooltip
+    assert not [a for a in aliases if '""' in a]  # no row without its name
+
+
+def test_both_share_columns_show_a_percent_with_one_decimal(dis):
+    at = open_app()
+    configs = [json.loads(d.proto.columns) for d in at.dataframe
+               if "share" in d.value.columns]
+    assert len(configs) == 2  # the force table and who holds what
+    for config in configs:
+        assert config["share"]["type_config"]["format"] == "percent"
+        assert config["share"]["type_config"]["step"] == 0.001  # "40.0%", not "40%"

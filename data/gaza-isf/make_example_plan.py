@@ -47,7 +47,8 @@ PHASE_3 = {
 }
 CHANGES_IN_PHASE_3 = {
     "P1-S09": ("AZE", {"AZE": 300}),               # soft: IDN hands P1-S09 to AZE
-    "P2-S04": ("AZE", {"AZE": 120}),               # MISTAKE: under strength, ARE withdrawn
+    "P2-S04": ("AZE", {"AZE": 120}),               # MISTAKE: under strength, ARE withdrawn;
+    # MISTAKE: and 120 is not whole units of AZE's 50 (capacity)
 }
 
 

@@ -109,8 +109,12 @@ def violation_tables(comparison) -> list[dict]:
 
 def summary(comparison, other_name: str) -> str:
     d, m = comparison.diff, comparison.change
+    a, b = comparison.a, comparison.b
+    under = "" if a.mandate == b.mandate else (
+        f" {other_name} was made under {a.mandate_label} and is checked under it; this plan "
+        f"under {b.mandate_label}.")
     if comparison.same:
-        return f"This plan is the same as {other_name}."
+        return f"This plan is the same as {other_name}.{under}"
     said = ", ".join(count(len(x), one) for x, one in (
         (d.lead_changes, "lead change"), (d.troop_changes, "troop change"),
         (d.sectors_added, "sector added"), (d.sectors_removed, "sector removed"),
@@ -118,7 +122,7 @@ def summary(comparison, other_name: str) -> str:
     return (f"From {other_name} to this plan: {said} in phase"
             f"{'s' * (len(d.phases()) != 1)} {', '.join(map(str, d.phases()))}. Change measure "
             f"(what the optimizer minimises with --from): {m.leads_changed:,} leads changed + "
-            f"{m.units_moved:,} troop units {m.units_words()} moved = {m.total:,}.")
+            f"{m.units_moved:,} troop units {m.units_words()} moved = {m.total:,}.{under}")
 
 
 def changes_map(subject, comparison, other_name: str) -> tuple[dict, bytes]:
@@ -148,9 +152,16 @@ def changes_map(subject, comparison, other_name: str) -> tuple[dict, bytes]:
 
 
 def compare_sections(subject, other_plan, other_name: str) -> tuple[list[dict], dict]:
-    """The map of changes and the change tables, and the map's SVG by file name."""
+    """The map of changes and the change tables, and the map's SVG by file name.
+
+    ``other_plan`` is a plan (checked under the briefing's mandate) or a
+    :class:`planner.compare.Side` (under what it says: the mandate it was made under)."""
+    from dataclasses import replace
+
     from planner.compare import Side, compare
-    comparison = compare(Side(other_plan, other_name), Side(subject.plan, subject.plan_label),
+    other = replace(other_plan, label=other_name) if isinstance(other_plan, Side) \
+        else Side(other_plan, other_name)
+    comparison = compare(other, Side(subject.plan, subject.plan_label),
                          subject.scenario, subject.mandate, table=subject.table)
     map_doc, svg = changes_map(subject, comparison, other_name)
     blocks = [paragraph(summary(comparison, other_name))]

@@ -18,7 +18,7 @@ from planner.briefing.legend import map_legend
 from planner.briefing.mandates import SOLVE_LIMIT_S, other_mandates_section
 from planner.briefing.tables import (compliance_section, force_section, sectors_section,
                                      violations_section)
-from planner.domain.roles import sector_need
+from planner.domain.roles import off_ground_troops, sector_need
 
 # Room for a map on an A4 page (inches, the frame's labels included), by layout: the legend
 # beside the map on a portrait or landscape page, or below it on a portrait page (less the
@@ -105,17 +105,24 @@ def map_layout(scenario, legend_lines: int,
 
 def phase_facts(subject: Subject, phase: int, requirements) -> list[str]:
     """Short lines beside a phase map: sectors, troops, violations, then a steady state and
-    the sectors handed over in the phase."""
+    the sectors handed over in the phase. Troops are those in the phase's sectors, and
+    those of units that hold no ground besides when any serve, so that their sum is the
+    force table's total (:func:`planner.briefing.tables.force_rows`)."""
     plan, table = subject.plan, subject.table
     open_ = table.open_in(phase)
     led = sum(1 for s in open_ if plan.get(phase, s).lead)
     deployed = sum(plan.get(phase, s).total for s in open_)
-    force = {c.code: c for c in subject.scenario.contingents}
+    scenario = subject.scenario
+    off = sum(off_ground_troops(scenario.contingents, scenario.vetoes, subject.mandate, phase,
+                                scenario.unit_of).values())
+    force = {c.code: c for c in scenario.contingents}
     needed = sum(sector_need(requirements[(phase, s)], plan.get(phase, s), force) for s in open_)
     found = [v for v in subject.report.violations if v.phase == phase]
     hard = sorted({v.sector for v in found if v.severity == "hard" and v.sector})
     lines = [f"{count(len(open_), 'sector')} open, {led:,} with a lead.",
-             f"Troops: {deployed:,} deployed, {needed:,} required.",
+             f"Troops: {deployed:,} in sectors, {needed:,} required"
+             + (f"; {off:,} more in units that hold no ground ({deployed + off:,} in the "
+                "force)." if off else "."),
              f"Violations in this phase: {sum(v.severity == 'hard' for v in found):,} hard, "
              f"{sum(v.severity != 'hard' for v in found):,} soft."]
     if hard:

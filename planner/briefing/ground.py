@@ -18,12 +18,12 @@ from geo.zones import parties_of
 from planner.briefing.holdings import HELD, authority_colours, hatch_colour, party_colours
 from planner.briefing.paint import (haloed_text, points_per_metre, polygons, segments,
                                     simplified)
+from planner.domain.holdings import line_styles
 
 TERRITORY = "#f5f1e6"  # the territory under everything
 HELD_ALPHA = 0.55
 HANDOVER_HATCH = "\\\\\\\\"  # leaning the other way from the locked sectors' hatch
-LINE = "#6a1b6f"  # named agreed lines: dashed, darker and longer-dashed than increments
-LINE_DASH = (0, (7, 2.5))
+LINE_WIDTH = 1.6  # named agreed lines (each its colour and dash: holdings.line_styles)
 
 
 def held_as_drawn(fill: str) -> str:
@@ -83,13 +83,18 @@ def draw_lines(ax, scenario, extent) -> None:
     if lines is None or lines.empty:
         return
     geoms = lines.geometry.values
-    ax.add_collection(LineCollection(segments(geoms), colors=LINE, linewidths=1.6,
-                                     linestyles=LINE_DASH, zorder=9))
+    names = lines["name"].astype(str).str.strip().to_numpy()
+    styles = line_styles(scenario)
+    for name, look in styles.items():  # matplotlib scales the dashes by the line width
+        ax.add_collection(LineCollection(segments(geoms[names == name]), colors=look.colour,
+                                         linewidths=LINE_WIDTH, linestyles=(0, look.dash),
+                                         zorder=9))
     per_metre = points_per_metre(ax, extent)
     crowded = place_names(scenario, per_metre)
     shown = shapely.line_merge(shapely.intersection(geoms, shapely.box(*extent)))
-    for name, geom in zip(lines["name"].astype(str).str.strip(), shown):
-        _line_label(ax, geom, name, per_metre, crowded)
+    for name, geom in zip(names, shown):
+        if name in styles:
+            _line_label(ax, geom, name, per_metre, crowded, ink=styles[name].colour)
 
 
 def place_names(scenario, per_metre: float) -> shapely.Geometry:
@@ -142,7 +147,8 @@ def _fitting_text(geom, name: str, per_metre: float, crowded):
     return None
 
 
-def _line_label(ax, line, name: str, per_metre: float, avoid, size: float = 6.5) -> None:
+def _line_label(ax, line, name: str, per_metre: float, avoid, size: float = 6.5, *,
+                ink: str = "#000000") -> None:
     """``name`` along the longest part of ``line`` (upright, on a halo), when that part is
     at least twice as long on paper as the name: at its middle, or nearer an end where the
     middle is crowded by ``avoid`` (a geometry of places)."""
@@ -163,4 +169,4 @@ def _line_label(ax, line, name: str, per_metre: float, avoid, size: float = 6.5)
     angle = math.degrees(math.atan2(ahead.y - behind.y, ahead.x - behind.x))
     angle = angle - 180 if angle > 90 else angle + 180 if angle <= -90 else angle
     haloed_text(ax, (here.x, here.y), name, size, zorder=11, ha="center", va="center",
-                rotation=angle, rotation_mode="anchor", ink=LINE)
+                rotation=angle, rotation_mode="anchor", ink=ink)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from planner.domain.holdings import LineStyle
+
 STYLE = """
 body { font-family: "DejaVu Sans", Verdana, sans-serif; font-size: 10pt; margin: 0 auto;
        max-width: 190mm; color: #111; }
@@ -49,6 +51,9 @@ def _swatch(e: dict) -> str:
               "line": f"border:none;border-top:1.5pt solid {colour};height:0",
               "dash": f"border:none;border-top:1.5pt dashed {colour};height:0",
               "point": f"background:{colour};border-radius:50%;width:6pt;height:6pt"}
+    if e["swatch"] == "dash" and e.get("dash"):  # a named line: its own dash pattern
+        styles["dash"] = LineStyle(e["colour"], tuple(e["dash"])).swatch_css(1.5, "pt") + \
+            ";width:14pt"
     return f'<span class="swatch" style="{styles.get(e["swatch"], "")}"></span>'
 
 

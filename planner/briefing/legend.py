@@ -8,6 +8,7 @@ from geo.zones import ARMY
 from planner.briefing import ground, maps
 from planner.briefing.blocks import count
 from planner.briefing.holdings import authority_colours, hatch_colour, party_colours
+from planner.domain.holdings import line_styles
 from planner.ui.mapview import HARD_OUTLINE, NO_LEAD, legend_entries
 
 
@@ -34,12 +35,10 @@ def holder_entries(scenario, phase: int) -> list[dict]:
 
 
 def line_entries(scenario) -> list[dict]:
-    """Each named agreed line, in the layer's order."""
-    lines = scenario.layers.lines
-    if lines is None or lines.empty:
-        return []
-    names = dict.fromkeys(n for n in lines["name"].astype(str).str.strip() if n)
-    return [entry("dash", ground.LINE, f"{n} (agreed line)") for n in names]
+    """Each named agreed line, in the layer's order, in its colour and ``dash`` (line widths,
+    :func:`planner.domain.holdings.line_styles`)."""
+    return [{**entry("dash", look.colour, f"{n} (agreed line)"), "dash": look.dash}
+            for n, look in line_styles(scenario).items()]
 
 
 def map_legend(scenario, plan, phase: int, table, report=None) -> list[dict]:

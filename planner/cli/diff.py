@@ -1,8 +1,10 @@
-"""``planner diff``: compare two plans (files or saved plans) of one scenario."""
+"""``planner diff``: compare two plans (files or saved plans) of one scenario, or of a
+scenario and a variant of it (``--scenario-b``)."""
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from geo.errors import InputError, problem
@@ -23,6 +25,10 @@ def add_parser(sub) -> None:
     p.add_argument("--mandate", help="mandate both plans are checked under (default: each "
                                      "plan's own, else the scenario's first; a plan made "
                                      "under another is noted)")
+    p.add_argument("--scenario-b", metavar="DIR",
+                   help="the scenario plan B was made for, when it is not --scenario's (a "
+                        "variant: the same stages with another force); B is read and checked "
+                        "against it")
     p.add_argument("--phase", type=int, metavar="N", help="compare phase N only")
     p.add_argument("--workspace", metavar="DIR",
                    help="workspace of saved plans (default: $PLANNER_WORKSPACE or ./workspace)")
@@ -41,8 +47,15 @@ def run(args) -> int:
         raise InputError(scenario_problem(scenario, "--phase", args.phase,
                                           f"unknown phase; phases are {scenario.phase_numbers}"))
     table = sector_table(scenario)
-    a, b = (load_side(x, scenario, table, args.workspace, mandate=args.mandate)
-            for x in (args.a, args.b))
+    a = load_side(args.a, scenario, table, args.workspace, mandate=args.mandate)
+    if args.scenario_b is None:
+        b = load_side(args.b, scenario, table, args.workspace, mandate=args.mandate)
+    else:
+        other = load(args.scenario_b)
+        b = replace(load_side(args.b, other, sector_table(other), args.workspace,
+                              mandate=args.mandate), scenario=other)
+        if b.table is None:
+            b = replace(b, table=sector_table(other))
     result = compare(a, b, scenario, table=table,
                      phases=None if args.phase is None else [args.phase])
     if args.format == "json":

@@ -53,6 +53,7 @@ def run(args) -> int:
                    contingents=s.contingents(made_over), vetoes=s.vetoes_in_force(made_over))
     write_plan(work.plan, table, args.output, report=report, mandate=s.mandate,
                requirements=table.requirements(made_over.mandates[s.mandate]),
+               contingents=s.contingents(made_over),
                nations=[c.code for c in made_over.contingents], plan_name=args.name,
                revision=revision.number, members={"settings": s.as_dict(),
                                                   "plan": {"name": args.name,

@@ -75,12 +75,13 @@ def run(args) -> int:
                           name=args.display_name or Path(args.plan).name)
 
 
-def _other_plan(text: str, table, codes, workspace):
-    """``(plan, label)`` of ``--compare``: a plan file (labelled by its name), else a saved
-    plan (``NAME`` or ``NAME@REVISION``, as ``planner diff`` reads them)."""
-    from planner.cli.diff import load_plan
-    plan, label = load_plan(text, table, codes, workspace)
-    return plan, (Path(text).name if Path(text).is_file() else label)
+def _other_plan(text: str, scenario, table, workspace):
+    """``(side, label)`` of ``--compare``: a plan file (labelled by its name), else a saved
+    plan (``NAME`` or ``NAME@REVISION``), read as ``planner diff`` reads them: checked under
+    the mandate and settings it was made under (:func:`planner.cli.diff.load_side`)."""
+    from planner.cli.diff import load_side
+    side = load_side(text, scenario, table, workspace)
+    return side, (Path(text).name if Path(text).is_file() else side.label)
 
 
 class _Bar:
@@ -101,8 +102,7 @@ def write_briefing(args, scenario, table, plan, mandate: str, *, fmt: str, name:
     progress bar on standard error and write it atomically."""
     from geo.export import atomic_path
     from planner.briefing import BriefingError, briefing_html, briefing_pdf
-    codes = [c.code for c in scenario.contingents]
-    other, other_name = (_other_plan(args.compare, table, codes, args.workspace)
+    other, other_name = (_other_plan(args.compare, scenario, table, args.workspace)
                          if args.compare else (None, None))
     make = briefing_pdf if fmt == "pdf" else briefing_html
     try:

@@ -16,7 +16,8 @@ def add_parser(sub) -> None:
     format_arg(p)
     p.add_argument("--resolved", action="store_true",
                    help="print the scenario as resolved (a variant laid over the scenarios "
-                        "it extends) as scenario.yaml text")
+                        "it extends) as scenario.yaml text, with absolute layer paths (save "
+                        "it in any folder)")
     p.set_defaults(func=run_inspect)
     p = actions.add_parser("holdings", help="who holds what at each phase (each party or the "
                                             "army, the force, each authority): km² and share "
@@ -46,7 +47,7 @@ def run_inspect(args) -> int:
     scenario = load_scenario(args.scenario)  # validated before anything is shown
     resolved = resolve_extends(scenario_file(args.scenario))
     if args.resolved:
-        print(resolved_yaml(resolved), end="")
+        print(resolved_yaml(resolved, absolute=True), end="")
         return EXIT_OK
     summary = scenario_summary(scenario)
     if resolved.is_variant:

@@ -132,7 +132,8 @@ def _write(result, scenario, table, mandate, args, *, best_effort=False):
     if args.output:
         write_plan(result.plan, table, args.output, report=result.report,
                    requirements=table.requirements(scenario.mandates[mandate]),
-                   mandate=mandate, nations=[c.code for c in scenario.contingents])
+                   contingents=scenario.contingents, mandate=mandate,
+                   nations=[c.code for c in scenario.contingents])
         print(f"wrote {args.output}")
     if args.save_as:
         _save_as(result, scenario, mandate, args, best_effort)

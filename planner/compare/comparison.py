@@ -35,6 +35,10 @@ class Side:
     table
         The sector table the plan is made over (default: the scenario's sectors); a plan
         over re-cut sectors has its own.
+    scenario
+        The scenario the plan was made for, when it is not the one :func:`compare` is given
+        (a variant: the same stages with another force); its rules, contingents, vetoes and
+        troop units judge this side. ``table`` must then be its table.
     """
 
     plan: Plan
@@ -43,6 +47,7 @@ class Side:
     contingents: tuple | None = None
     vetoes: tuple | None = None
     table: SectorTable | None = None
+    scenario: object | None = None
 
 
 @dataclass(frozen=True)
@@ -311,23 +316,34 @@ def compare(a: Plan | Side, b: Plan | Side, scenario, mandate: str | None = None
     every = sorted({*(sa.table or table).phases, *(sb.table or table).phases,
                     *(k[0] for k in plan_a.assignments), *(k[0] for k in plan_b.assignments)})
     chosen = tuple(every if phases is None else sorted(set(phases)))
-    specs = list(rules if rules is not None else scenario.rules)
+    own_a, own_b = sa.scenario or scenario, sb.scenario or scenario
+    specs_a = list(rules if rules is not None else own_a.rules)
+    specs_b = list(rules if rules is not None else own_b.rules)
+    specs = specs_a + [r for r in specs_b if r.id not in {x.id for x in specs_a}]
     weights = rule_weights(specs)
-    va = _violations(plan_a, sa, scenario, mandate, table, specs, chosen, phases is None)
-    vb = _violations(plan_b, sb, scenario, mandate, table, specs, chosen, phases is None)
+    va = _violations(plan_a, sa, own_a, mandate, table, specs_a, chosen, phases is None)
+    vb = _violations(plan_b, sb, own_b, mandate, table, specs_b, chosen, phases is None)
     fixed, introduced = matched(va, vb)
     keys = [k for k in set(plan_a.assignments) | set(plan_b.assignments) if k[0] in chosen]
+    codes = [c.code for c in own_a.contingents]
+    codes += [c.code for c in own_b.contingents if c.code not in codes]
+    name = scenario.name if own_a is own_b else f"{own_a.name} / {own_b.name}"
     return Comparison(
-        scenario.name, chosen,
-        _summary(sa, scenario, mandate, va, weights), _summary(sb, scenario, mandate, vb, weights),
+        name, chosen,
+        _summary(sa, own_a, mandate, va, weights), _summary(sb, own_b, mandate, vb, weights),
         diff(plan_a, plan_b, keys_a=(sa.table or table).keys,
              keys_b=(sb.table or table).keys).only(chosen),
-        change_measure(plan_a, plan_b, scenario.unit_of, keys=keys,
+        change_measure(plan_a, plan_b, _unit_of(own_a, own_b), keys=keys,
                        troop_unit=scenario.troop_unit),
-        contingent_rows(plan_a, plan_b, chosen, [c.code for c in scenario.contingents],
-                        (_off_ground(sa, scenario, mandate), _off_ground(sb, scenario, mandate))),
+        contingent_rows(plan_a, plan_b, chosen, codes,
+                        (_off_ground(sa, own_a, mandate), _off_ground(sb, own_b, mandate))),
         va, vb, tuple(fixed), tuple(introduced),
         rule_counts(va, vb, fixed, introduced, [r.id for r in specs]), weights)
+
+
+def _unit_of(a, b):
+    """Troop units of both sides' contingents (plan B's scenario for a code only it has)."""
+    return lambda code: a.unit_of(code) if a.contingent(code) is not None else b.unit_of(code)
 
 
 def _off_ground(side: Side, scenario, mandate):

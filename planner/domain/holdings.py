@@ -9,6 +9,8 @@ they show the same figures.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -139,3 +141,49 @@ def lighter(colour: str, white: float = 0.75) -> str:
     return "#" + "".join(f"{round(int(colour[i:i + 2], 16) * (1 - white) + 255 * white):02x}"
                          for i in (1, 3, 5))
 
+
+
+# One look per named line, the same on the app's map and legend and on a briefing's maps and
+# legend: a colour apart from the holders' and a dash pattern of its own, so that two lines
+# tell apart in colour and in a black-and-white print. Dashes are in line widths (on, off,
+# ...), as matplotlib scales them; the app multiplies them by its line weight in pixels.
+LINE_COLOURS = ("#c51b7d", "#d95f02", "#01665e", "#542788", "#b2182b", "#7f6000")
+LINE_DASHES = ((3.3, 2.0), (1.0, 1.5), (5.0, 1.5, 1.0, 1.5), (2.0, 2.0),
+               (6.0, 1.5, 1.0, 1.5, 1.0, 1.5), (1.0, 3.5))
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """How one named line is drawn: ``colour`` (``#rrggbb``) and ``dash`` (on, off, ...
+    lengths in line widths)."""
+
+    colour: str
+    dash: tuple[float, ...]
+
+    def dash_array(self, width: float) -> str:
+        """The dash as an SVG ``stroke-dasharray`` for a line ``width`` pixels wide."""
+        return " ".join(f"{d * width:g}" for d in self.dash)
+
+    def swatch_css(self, width: float, unit: str) -> str:
+        """CSS for a legend swatch that shows the line: a ``width`` (in ``unit``) high
+        stripe dashed in the line's colour and pattern."""
+        stops, at = [], 0.0
+        for i, d in enumerate(self.dash):
+            ink = self.colour if i % 2 == 0 else "transparent"
+            stops.append(f"{ink} {at * width:g}{unit} {(at + d) * width:g}{unit}")
+            at += d
+        return (f"border:none;height:{width:g}{unit};background:repeating-linear-gradient("
+                f"90deg,{','.join(stops)})")
+
+
+def line_styles(scenario) -> dict[str, LineStyle]:
+    """Each named line of the scenario (names stripped, in the layer's order) with its own
+    :class:`LineStyle`: the i-th name takes the i-th colour and the i-th dash (both cycle,
+    in steps that differ, so two lines of a scenario never share both)."""
+    layer = scenario.layers.lines
+    if layer is None or layer.empty:
+        return {}
+    names = dict.fromkeys(n for n in layer["name"].astype(str).str.strip() if n)
+    return {n: LineStyle(LINE_COLOURS[i % len(LINE_COLOURS)],
+                         LINE_DASHES[(i + i // len(LINE_COLOURS)) % len(LINE_DASHES)])
+            for i, n in enumerate(names)}

@@ -9,10 +9,12 @@ checker, the optimizer, the solve summary, the app, the briefing and the compari
 
 - :func:`off_ground_troops`: the troops of the units that hold no ground in a phase;
 - :func:`force_troops`: each nation's troops in the force in a phase (in sectors, plus those);
-- :func:`held_by_observers` and :func:`sector_need`: what a sector needs under a plan.
+- :func:`held_by_observers` and :func:`sector_need`: what a sector needs under a plan;
+  :func:`requirements_as_held`: every sector's, for a view that shows one figure each.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Iterable, Mapping
 
 from planner.domain.scenario import Contingent, Veto
@@ -67,6 +69,17 @@ def sector_need(requirement, assignment, contingents: Mapping[str, Contingent]) 
     ``observer_troops`` when observers alone hold it, else its troops
     (:meth:`planner.domain.sectors.Requirement.need`)."""
     return requirement.need(held_by_observers(assignment, contingents))
+
+
+def requirements_as_held(requirements: Mapping, plan, contingents) -> dict:
+    """``requirements`` (by phase and sector) with each one's ``troops`` set to what the
+    sector needs as ``plan`` holds it (:func:`sector_need`; ``contingents``: those in play,
+    by code or as an iterable). For a view that reads a requirement's ``troops`` as the one
+    figure to show per sector (the app's map), so it agrees with the checker."""
+    if not isinstance(contingents, Mapping):
+        contingents = {c.code: c for c in contingents}
+    return {key: replace(req, troops=sector_need(req, plan.get(*key), contingents))
+            for key, req in requirements.items()}
 
 
 def least_need(requirement, contingents: Mapping[str, Contingent]) -> int:

@@ -11,18 +11,31 @@ from planner.files.format import ID_RULE, id_problem
 BORDER_KINDS = ("land", "coast")
 
 
+def _missing(value) -> bool:
+    """Whether a property value is absent (null in the file, NaN once read)."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
 def _ids(frame, id_field="name"):
-    for name in (id_field, "id", "name"):
+    """Each row's own id for messages: ``id_field``, else ``id``, else ``name`` (a tuple:
+    only those fields); None where the row has none, so no message says ``id nan``."""
+    fields = id_field if isinstance(id_field, tuple) else (id_field, "id", "name")
+    for name in fields:
         if name in frame.columns:
-            return frame[name].tolist()
+            return [None if _missing(v) or str(v).strip() == "" else v
+                    for v in frame[name].tolist()]
     return [None] * len(frame)
 
 
 def _bad_rows(layer: Layer, field: str, bad: np.ndarray, message: str, id_field="name"):
+    """A problem per ``bad`` row, naming its feature, id, field and value (a missing value
+    is said to be missing, not shown as ``nan``)."""
     frame = layer.frame
     ids = _ids(frame, id_field)
     values = frame[field].tolist() if field in frame.columns else [None] * len(frame)
-    return [problem(layer.path, message, feature=int(i), feature_id=ids[i], field=field,
+    return [problem(layer.path, f"value missing: {message}", feature=int(i),
+                    feature_id=ids[i], field=field) if _missing(values[i]) else
+            problem(layer.path, message, feature=int(i), feature_id=ids[i], field=field,
                     value=values[i]) for i in np.flatnonzero(bad)]
 
 
@@ -115,14 +128,16 @@ def zone_problems(layer: Layer) -> list[Problem]:
     return _bad_rows(layer, "zone", empty, "must name the zone", "zone")
 
 
-def named_problems(layer: Layer, field: str, what: str) -> list[Problem]:
-    """Rows whose ``field`` (a name: a line's, an authority's) is missing or empty."""
+def named_problems(layer: Layer, field: str, what: str, id_field=None) -> list[Problem]:
+    """Rows whose ``field`` (a name: a line's, an authority's) is missing or empty; rows are
+    identified by ``id_field`` (see :func:`_ids`; default ``field`` itself)."""
     out = _require(layer, field)
     if out:
         return out
     value = layer.frame[field]
     empty = (value.isna() | (value.astype(str).str.strip() == "")).to_numpy()
-    return _bad_rows(layer, field, empty, f"must name the {what}", field)
+    return _bad_rows(layer, field, empty, f"must name the {what}",
+                     field if id_field is None else id_field)
 
 
 def held_problems(layer: Layer, phases: list[int]) -> list[Problem]:
@@ -136,9 +151,11 @@ def held_problems(layer: Layer, phases: list[int]) -> list[Problem]:
 
 
 def handover_problems(layer: Layer, phases: list[int]) -> list[Problem]:
-    """Handover areas need a known ``phase`` and an ``authority``."""
-    return phase_problems(layer, phases, "authority") + \
-        named_problems(layer, "authority", "authority that takes the ground over")
+    """Handover areas need a known ``phase`` and an ``authority``. A feature is named in
+    messages by its ``name`` when the layer has one (not by its authority, which many
+    features share)."""
+    return phase_problems(layer, phases, ("name",)) + \
+        named_problems(layer, "authority", "authority that takes the ground over", ("name",))
 
 
 def check_layer_fields(read: dict[str, Layer], phases: list[int]) -> list[Problem]:

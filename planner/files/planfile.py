@@ -32,6 +32,7 @@ import geopandas as gpd
 from geo.errors import InputError, Problem, checked_file, problem
 from geo.export import geojson_text, write_text_atomic
 from planner.domain.plan import Assignment, Pin, Plan
+from planner.domain.roles import sector_need
 
 MAX_PLAN_BYTES = 50 * 1024 * 1024
 CSV_COLUMNS = ["phase", "sector_id", "nation", "troops", "lead"]
@@ -82,14 +83,18 @@ def csv_value(text: str) -> str:
 
 
 # --- writing -------------------------------------------------------------------------------
-def plan_frame(plan: Plan, table, *, report=None, requirements=None, mandate=None,
-               nations=None, plan_name=None, revision=None) -> gpd.GeoDataFrame:
+def plan_frame(plan: Plan, table, *, report=None, requirements=None, contingents=(),
+               mandate=None, nations=None, plan_name=None, revision=None) -> gpd.GeoDataFrame:
     """The plan as a layer: one row per (phase, sector) with flat properties and geometry.
 
-    With ``nations`` (every contingent of the scenario) the columns do not depend on the
-    plan: each has its ``troops_<CODE>``, even at 0. ``mandate``, ``plan_name`` and
-    ``revision``, when given, are columns too.
+    With ``requirements``, ``troops_required`` is what the sector needs as the plan holds it
+    (:func:`planner.domain.roles.sector_need`, as the checker reads it: the mandate's
+    ``observer_troops`` where observers alone hold it; ``contingents``: those in play). With
+    ``nations`` (every contingent of the scenario) the columns do not depend on the plan:
+    each has its ``troops_<CODE>``, even at 0. ``mandate``, ``plan_name`` and ``revision``,
+    when given, are columns too.
     """
+    force = {c.code: c for c in contingents}
     geom = dict(zip(table.sectors["sector_id"].astype(str), table.sectors.geometry.values))
     nations = sorted(set(nations or ()) | {n for a in plan for n in a.troops})
     rows = []
@@ -98,7 +103,7 @@ def plan_frame(plan: Plan, table, *, report=None, requirements=None, mandate=Non
         broken = report.by_sector.get((p, s), []) if report else []
         row = {"sector_id": s, "phase": p, "lead": a.lead, "troops_total": a.total}
         if requirements is not None:
-            row["troops_required"] = requirements[p, s].troops
+            row["troops_required"] = sector_need(requirements[p, s], a, force)
         row.update({f"troops_{n}": a.troops.get(n, 0) for n in nations})
         if report is not None:
             row["status"] = "violations" if broken else "ok"

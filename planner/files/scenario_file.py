@@ -5,6 +5,7 @@ the file, the feature (index and id), the field and the value.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -75,8 +76,12 @@ def _load_resolved(yaml_path: Path, doc, *, sectors: bool) -> Scenario:
         raise InputError(problems)
     digest = content_digest(yaml_path, layer_files)
     scenario = Scenario(root=root, layers=replace(layers, sectors=None), digest=digest, **parts)
+    if layers.handover is not None:
+        raise_if(handover_overlaps(layers.handover, root / str(layer_files["handover"])))
     found = _regained_warnings(scenario, root / str(layer_files["held"])) + \
-        _unit_warnings(scenario, yaml_path) + _tag_warnings(yaml_path, parts, layers)
+        _unit_warnings(scenario, yaml_path) + _tag_warnings(yaml_path, parts, layers) + \
+        (idle_handovers(scenario, root / str(layer_files["handover"]))
+         if layers.handover is not None else [])
     if found:
         scenario = scenario.with_changes(layers=replace(
             scenario.layers, warnings=scenario.layers.warnings + tuple(found)))
@@ -219,6 +224,10 @@ def _tag_warnings(path, parts, layers) -> list[Problem]:
         prefix, _, name = tag.partition(":")
         if prefix in known and name not in known[prefix]:
             shown = ", ".join(sorted(known[prefix])) or "none"
+            close = [k for k in sorted(known[prefix]) if k.lower() == name.lower()][:1] or \
+                difflib.get_close_matches(name, sorted(known[prefix]), n=1, cutoff=0.6)
+            if close:
+                shown += f"; did you mean {prefix}:{close[0]}?"
             layer = described[prefix]
             out.append(problem(path, f"unknown {prefix}: no {layer} is {name!r} (there are: "
                                f"{shown}); the tag matches no sector", feature=where[0],
@@ -249,6 +258,34 @@ def _tag_uses(parts):
         attribute = rule.params.get("attribute") if rule.kind == "lead_restriction" else None
         if isinstance(attribute, str):
             yield (f"rule {i}", rule.id), "params.attribute", attribute
+
+
+def handover_overlaps(handover, path) -> list[Problem]:
+    """Handover polygons of two authorities that overlap: the ground would have two holders
+    (overlaps under a millionth of the smaller polygon are edge noise)."""
+    geoms = handover.geometry.values
+    who = handover["authority"].astype(str).str.strip().to_numpy()
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    keep = (left < right) & (who[left] != who[right])
+    left, right = left[keep], right[keep]
+    shared = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+    small = 1e-6 * np.minimum(shapely.area(geoms[left]), shapely.area(geoms[right]))
+    return [problem(path, f"overlaps feature {j} (authority {who[j]!r}) by {a / 1e6:,.3f} km²: "
+                    "ground is handed over to one authority", feature=int(i),
+                    feature_id=who[i], field="geometry")
+            for i, j, a in zip(left[shared > small], right[shared > small], shared[shared > small])]
+
+
+def idle_handovers(scenario: Scenario, path) -> list[Problem]:
+    """Handover polygons none of whose ground the army ever vacates: they never take effect."""
+    layer = scenario.layers.handover
+    vacated = scenario.zones.vacated[scenario.phase_numbers[-1]]
+    inside = shapely.area(shapely.intersection(layer.geometry.values, vacated))
+    return [problem(path, f"none of its {area / 1e6:,.3f} km² is vacated by the last phase: "
+                    "the handover never takes effect", feature=int(i),
+                    feature_id=str(layer["authority"].iloc[i]), field="geometry")
+            for i, (area, got) in enumerate(zip(shapely.area(layer.geometry.values), inside))
+            if got <= 1e-6 * max(area, 1.0)]
 
 
 def _regained_warnings(scenario: Scenario, path) -> list[Problem]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import glob
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -29,13 +30,34 @@ def change_lines(change: dict) -> list[str]:
 
 
 
-def resolved_yaml(resolved: Resolved, *, header: bool = True) -> str:
-    """The resolved scenario as ``scenario.yaml`` text (layer files relative to the
-    variant's folder), headed by a comment naming the chain of files when ``header``."""
+def resolved_yaml(resolved: Resolved, *, header: bool = True, absolute: bool = False) -> str:
+    """The resolved scenario as ``scenario.yaml`` text, headed by comments naming the chain
+    of files (a variant) and how layer files are named, when ``header``.
+
+    With ``absolute`` the layer files are absolute paths, so the text saved in any folder
+    loads as it is (what ``planner scenario inspect --resolved`` prints); else they are
+    relative to the variant's folder (:func:`write_resolved` writes them beside it).
+    """
+    doc = _absolute_layers(resolved.doc, resolved.file.parent) if absolute else resolved.doc
     head = ("# The scenario as resolved from " + " <- ".join(map(str, resolved.chain))
             + "\n") if resolved.is_variant and header else ""
-    return head + yaml.dump(resolved.doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+    if header and absolute:
+        head += "# Layer files are absolute paths: save this file in any folder.\n"
+    return head + yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                             width=100)
+
+
+def _absolute_layers(doc: dict, folder: Path) -> dict:
+    """A copy of ``doc`` whose layer files (``context`` ones too) are absolute paths, read
+    relative to ``folder`` as the loader reads them."""
+    doc = copy.deepcopy(doc)
+    layers = doc.get("layers") if isinstance(doc.get("layers"), dict) else {}
+    context = layers.get("context") if isinstance(layers.get("context"), dict) else {}
+    for holder in (layers, context):
+        for key, value in holder.items():
+            if isinstance(value, str):
+                holder[key] = os.path.normpath(Path(folder).absolute() / value)
+    return doc
 
 
 def _block_text(dumper, text: str):

@@ -38,6 +38,14 @@ def fraction(value: float) -> Fraction:
 
 # --- capacity ------------------------------------------------------------------------------
 def check_capacity(rule, sit):
+    """A contingent deploys no more troops in a phase than it has, and puts them in a sector
+    only in whole units of its ``unit`` (:meth:`Situation.unit_of`): ``AUT puts 125 troops in
+    P1-S03 (phase 1): not whole units of 50``. The encoding needs no constraint for the
+    second half: the optimizer's troop variables count whole units
+    (:mod:`planner.solver.model`), so it never deploys part of one."""
+    by_phase = {}
+    for key in sit.keys:
+        by_phase.setdefault(key[0], []).append(key)
     for phase in sit.phases:
         for n, used in sorted(nation_troops(sit, phase).items()):
             c = sit.contingents.get(n)
@@ -47,15 +55,32 @@ def check_capacity(rule, sit):
                 yield rule.violation(phase=phase, nation=n, measured=used, limit=have,
                                      message=f"{n} deploys {used:,} troops in phase {phase} "
                                              f"but {what}")
+        yield from _off_unit(rule, sit, by_phase.get(phase, ()))
+
+
+def _off_unit(rule, sit, keys):
+    """Violations for troops in the sectors ``keys`` that are not whole units (a nation not
+    in play is flagged for that already)."""
+    for phase, sector in keys:
+        for n, troops in sorted(sit.assignment((phase, sector)).troops.items()):
+            unit = sit.unit_of(n)
+            if n in sit.contingents and troops % unit:
+                yield rule.violation(phase=phase, sector=sector, nation=n, measured=troops,
+                                     limit=unit,
+                                     message=f"{n} puts {troops:,} troops in {sector} (phase "
+                                             f"{phase}): not whole units of {unit:,}")
 
 
 def encode_capacity(rule, m):
+    """No more troops than a contingent has; whole units need no constraint (see
+    :func:`check_capacity`)."""
     for p in m.phases:
         for n in m.nations:
             m.enforce(rule, m.phase_troops(p, n) <= m.contingents[n].troops, p)
 
 
-register(RuleKind("capacity", "A contingent never deploys more troops than it has, per phase.",
+register(RuleKind("capacity", "A contingent never deploys more troops than it has, per phase, "
+                  "and deploys them in whole units.",
                   {}, check_capacity, encode_capacity))
 
 

@@ -16,7 +16,7 @@ from planner.files.planfile import plan_csv, plan_frame, plan_geojson
 
 def _columns(view) -> dict:
     s = view.state
-    return dict(report=view.report, requirements=view.requirements,
+    return dict(report=view.report, requirements=view.requirements, contingents=view.force,
                 mandate=view.settings.mandate, nations=view.codes, plan_name=s.name,
                 revision=s.revision)
 

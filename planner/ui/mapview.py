@@ -19,7 +19,7 @@ import shapely
 import shapely.geometry
 
 from geo.layers import WGS84
-from planner.domain.holdings import authority_colours, party_colours
+from planner.domain.holdings import authority_colours, line_styles, party_colours
 
 STATIC = "/app/static/leaflet"
 OFFLINE_JS = [("leaflet", f"{STATIC}/leaflet.js")]
@@ -236,8 +236,7 @@ def build_map(scenario, phase: int, *, sectors_shown: gpd.GeoDataFrame | None = 
 HELD_STYLE = {"color": "#7f7f7f", "weight": 1, "fillColor": "#7f7f7f", "fillOpacity": 0.45,
               "dashArray": "4"}
 # parties' and authorities' colours: planner.domain.holdings (the briefing's too)
-LINE_COLOUR = "#c51b7d"
-LINE_STYLE = {"color": LINE_COLOUR, "weight": 3, "dashArray": "10 6", "fill": False}
+LINE_WEIGHT = 3  # named lines (each its colour and dash: planner.domain.holdings.line_styles)
 LINES_PANE = "planner-lines"  # above the sectors, below the markers: a line stays visible
 INCREMENT_STYLE = {"color": "#2b8cbe", "weight": 2, "fill": False}
 SELECTED_OUTLINE = "#111111"
@@ -461,7 +460,7 @@ def handover_layer(scenario, phase: int) -> folium.GeoJson | None:
         return {"color": colour, "weight": 2, "fillColor": f"url(#{hatch_id(colour)})",
                 "fillOpacity": 1}
     return _geojson(shown, "handed over", style,
-                    tooltip=folium.GeoJsonTooltip(["handed", "km²"], aliases=["", "km²"]))
+                    tooltip=folium.GeoJsonTooltip(["handed", "km²"], aliases=["ground", "km²"]))
 
 
 def lines_layer(scenario) -> folium.GeoJson | None:
@@ -471,8 +470,15 @@ def lines_layer(scenario) -> folium.GeoJson | None:
     if lines is None or lines.empty:
         return None
     shown = lines[["name", lines.geometry.name]]
+    styles = {html.escape(n): look for n, look in line_styles(scenario).items()}  # as shown
+
+    def style(feature) -> dict:
+        look = styles.get(str(feature["properties"].get("name") or "").strip())
+        return {"color": look.colour if look else "#000000", "weight": LINE_WEIGHT,
+                "dashArray": look.dash_array(LINE_WEIGHT) if look else None, "fill": False}
+
     return folium.GeoJson(display_features(shown), name="agreed lines", pane=LINES_PANE,
-                          style_function=lambda f: dict(LINE_STYLE),
+                          style_function=style,
                           tooltip=folium.GeoJsonTooltip(["name"], aliases=["line"]))
 
 
@@ -533,9 +539,8 @@ def holdings_legend(scenario, phase: int) -> list[tuple[str, str, str]]:
         since = ", ".join(str(p) for p in sorted(set(pieces["since"][pieces["authority"]
                                                                       == name])))
         out.append(("hatch", colours[name], f"handed over to {name} (phase {since})"))
-    lines = scenario.layers.lines
-    names = [] if lines is None else list(dict.fromkeys(lines["name"].astype(str).str.strip()))
-    out += [("line-dashed", LINE_COLOUR, f"agreed line: {n}") for n in names]
+    out += [(f"dash {look.dash_array(1)}", look.colour, f"agreed line: {n}")
+            for n, look in line_styles(scenario).items()]
     return out
 
 

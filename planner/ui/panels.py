@@ -200,7 +200,7 @@ LEGEND = [
     ("outline", "#d62728", "a hard rule is broken in this sector"),
     ("outline-dashed", "#333333", "locked: the optimizer keeps it"),
     ("outline", "#111111", "thick: the selected sector (red when it breaks a hard rule)"),
-    ("outline-dashed", "#6a3d9a", "context zones, where the scenario has them"),
+    ("outline-dashed", "#6a3d9a", "context zones"),
     ("outline", "#2b8cbe", "vacated increments (switch them on in the layer button)"),
     ("dot", "#ffd92f", "crossing"),
     ("dot", "#ffffff", "place (town, city)"),
@@ -209,12 +209,36 @@ LEGEND = [
 ]
 
 
+def _present(scenario) -> set[str]:
+    """The words of the :data:`LEGEND` entries whose symbols the scenario's map has."""
+    layers = scenario.layers
+    borders = set(layers.borders["kind"].astype(str).str.strip())
+    crossings = len(layers.crossings)
+    shown = {words for _, _, words in LEGEND[:3]} | {LEGEND[4][2]}  # sectors, increments
+    if layers.zones is not None and not layers.zones.empty:
+        shown.add("context zones")
+    if "land" in borders:
+        shown.add("land border")
+    if "coast" in borders:
+        shown.add("coast")
+    if crossings:
+        shown.add("crossing")
+    if len(layers.places) > crossings:
+        shown.add("place (town, city)")
+    return shown
+
+
 def legend_items(scenario, phase: int) -> list[tuple[str, str, str]]:
     """Every symbol of the map at ``phase`` but the lead colours, as (kind, colour, words):
-    :data:`LEGEND`, with who holds ground besides the force (the army or each party, each
-    authority holding ground then) and each named line before the context symbols."""
+    the :data:`LEGEND` entries whose symbols the scenario has (no coast, crossings or
+    context zones where it has none), with who holds ground besides the force (the army or
+    each party, each authority holding ground then) and each named line before the context
+    symbols. A named line's kind is ``"dash <pattern>"``: its dash in line widths
+    (:func:`planner.domain.holdings.line_styles`)."""
     from planner.ui.mapview import holdings_legend
-    return LEGEND[:4] + holdings_legend(scenario, phase) + LEGEND[4:]
+    present = _present(scenario)
+    keep = lambda items: [item for item in items if item[2] in present]
+    return keep(LEGEND[:4]) + holdings_legend(scenario, phase) + keep(LEGEND[4:])
 
 
 def explanation_words(explanation, rule_kinds: dict[str, str]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from planner.domain.roles import force_troops, off_ground_troops
+from planner.domain.roles import force_troops, off_ground_troops, requirements_as_held
 from planner.rules.check import Report, check
 
 
@@ -58,6 +58,13 @@ class View:
     def requirements(self) -> dict:
         return self.table.requirements(self.mandate)
 
+    @cached_property
+    def held_requirements(self) -> dict:
+        """:attr:`requirements` with each sector's troops as the plan holds it (observers
+        alone need the mandate's ``observer_troops``): what the map shows, as the checker
+        reads it (:func:`planner.domain.roles.requirements_as_held`)."""
+        return requirements_as_held(self.requirements, self.plan, self.force)
+
     def off_ground(self, phase: int) -> dict[str, int]:
         """Troops of the units in the force that hold no ground (logistics, staff, naval) in
         ``phase``: part of the force, in no sector."""
@@ -68,6 +75,17 @@ class View:
         """Each nation's troops in the force in ``phase``: in sectors, plus :meth:`off_ground`
         (what the checker counts for shares and nations)."""
         return force_troops(self.plan.troops_by_nation(phase), self.off_ground(phase))
+
+    def sector_codes(self, phase: int, sectors=()) -> list[str]:
+        """The contingents (scenario order) a sector of ``phase`` may be given as lead or
+        troops: those whose role holds ground (ground, observers). One that holds no ground
+        (logistics, staff, naval) is listed only where it already leads or has troops in one
+        of ``sectors`` (an imported plan), so that it can be taken out."""
+        present = set()
+        for s in sectors:
+            present |= set(self.plan.get(phase, s).nations)
+        return [c.code for c in self.scenario.contingents
+                if c.holds_ground or c.code in present]
 
     def open_in(self, phase: int) -> list[str]:
         return self.table.open_in(phase)

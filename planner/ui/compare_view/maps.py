@@ -72,6 +72,47 @@ def _script_json(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def holdings_data(scenario, phase: int) -> dict:
+    """Who holds the ground around the sectors at ``phase``, for the compare maps: ``held``
+    (each party's ground, with its colour and name), ``handed`` (each authority's, with its
+    colour and a tooltip) and ``lines`` (named lines, with colour, dash and name); the
+    colours are the Plan page's (:mod:`planner.domain.holdings`). None where there is none.
+    """
+    import geopandas as gpd
+
+    from planner.domain.holdings import (HELD_COLOUR, authority_colours, line_styles,
+                                         party_colours)
+    zones, crs = scenario.zones, scenario.crs
+    parties, authorities = party_colours(scenario), authority_colours(scenario)
+    held = [(name, parties.get(name, HELD_COLOUR), f"held by {name}" if name in parties
+             else "held by the army", geom)
+            for name, geom in zones.held_by_party[phase].items() if not geom.is_empty]
+    handed = [(name, authorities.get(name, HELD_COLOUR), f"Handed over to {name}", geom)
+              for name, geom in zones.handed[phase].items() if not geom.is_empty]
+
+    def frame(rows):
+        if not rows:
+            return None
+        return _layer_features(gpd.GeoDataFrame(
+            {"name": [r[0] for r in rows], "colour": [r[1] for r in rows],
+             "tip": [html.escape(r[2]) for r in rows]}, geometry=[r[3] for r in rows],
+            crs=crs), "name", "colour", "tip")
+
+    lines, styles = scenario.layers.lines, line_styles(scenario)
+    drawn = None
+    if lines is not None and not lines.empty:
+        names = lines["name"].astype(str).str.strip()
+        drawn = _layer_features(lines.assign(
+            colour=[styles[n].colour for n in names],
+            dash=[styles[n].dash_array(3) for n in names],
+            tip=[html.escape(n) for n in names]), "colour", "dash", "tip")
+    holders = [{"name": r[0], "colour": r[1], "kind": kind}
+               for kind, rows in (("party", held if parties else []), ("authority", handed))
+               for r in rows]
+    holders += [{"name": n, "colour": st.colour, "kind": "line"} for n, st in styles.items()]
+    return {"held": frame(held), "handed": frame(handed), "lines": drawn, "holders": holders}
+
+
 def map_data(env, a: Chosen, b: Chosen, c, phase: int, *, one_map: bool = False,
              selected: str | None = None) -> dict:
     """What the compare map document draws (see :func:`compare_map_html`), as plain data:
@@ -100,13 +141,12 @@ def map_data(env, a: Chosen, b: Chosen, c, phase: int, *, one_map: bool = False,
         hatch_list = []
     layers = scenario.layers
     minx, miny, maxx, maxy = display_frame(layers.territory).total_bounds
-    held = layers.held[layers.held["phase"] == phase]
     leads = {x.lead for plan in (plan_a, plan_b) for x in plan.phase(phase) if x.lead}
     legend = [{"code": x.code, "name": x.name, "colour": colours[x.code]}
               for x in scenario.contingents if x.code in leads]
     return {"shapes": shapes, "panes": panes, "hatches": hatch_list,
             "territory": _layer_features(layers.territory),
-            "held": _layer_features(held) if len(held) else None,
+            **holdings_data(scenario, phase),
             "borders": _layer_features(layers.borders, "kind"),
             "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]],
             "selected": selected, "legend": legend,
@@ -141,6 +181,11 @@ def compare_map_html(env, a: Chosen, b: Chosen, c, phase: int, *, one_map: bool 
                f' <span class="sw out" style="border-color:{SELECTED_OUTLINE}"></span>selected')
     if one_map:
         legend += ' <span class="sw hatch"></span>changed (hatched)'
+    for x in data["holders"]:
+        words = {"party": "held by ", "authority": "handed over to ", "line": ""}[x["kind"]]
+        shape = "line" if x["kind"] == "line" else "sw"
+        legend += (f' <span class="{shape}" style="background:{x["colour"]}"></span>'
+                   f'{html.escape(words + x["name"])}')
     return (_TEMPLATE.replace("__STATIC__", STATIC).replace("__SYNC__", SYNC_JS)
             .replace("__HEIGHT__", str(int(height))).replace("__PANES__", panes)
             .replace("__LEGEND__", legend).replace("__DATA__", _script_json(data)))
@@ -162,6 +207,7 @@ html, body { margin: 0; padding: 0; font-family: "Source Sans Pro", sans-serif; 
 .sw { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 10px;
       vertical-align: middle; border: 1px solid #555; }
 .sw.out { background: #fff; border-width: 3px; width: 8px; height: 8px; }
+.line { display: inline-block; width: 18px; height: 3px; vertical-align: middle; }
 .sw.hatch { background: repeating-linear-gradient(45deg, #999 0 3px, #222 3px 5px); }
 </style></head><body>
 <div class="row">__PANES__</div>
@@ -210,8 +256,14 @@ html, body { margin: 0; padding: 0; font-family: "Source Sans Pro", sans-serif; 
     L.geoJSON(D.territory, {interactive: false, style: {color: "#555555", weight: 1,
       fillColor: "#f5f1e6", fillOpacity: 0.6}}).addTo(map);
     if (pane.hatch) addHatches(map);
-    if (D.held) L.geoJSON(D.held, {interactive: false, style: {color: "#7f7f7f", weight: 1,
-      fillColor: "#7f7f7f", fillOpacity: 0.45, dashArray: "4"}}).addTo(map);
+    if (D.held) L.geoJSON(D.held, {style: function (f) { var c = f.properties.colour;
+      return {color: c, weight: 1, fillColor: c, fillOpacity: 0.45, dashArray: "4"}; },
+      onEachFeature: function (f, l) { l.bindTooltip(f.properties.tip, {sticky: true}); }
+      }).addTo(map);
+    if (D.handed) L.geoJSON(D.handed, {style: function (f) { var c = f.properties.colour;
+      return {color: c, weight: 2, fillColor: c, fillOpacity: 0.3}; },
+      onEachFeature: function (f, l) { l.bindTooltip(f.properties.tip, {sticky: true}); }
+      }).addTo(map);
     L.geoJSON(collection(pane.sectors), {
       style: function (f) { return style(f.properties, pane.hatch); },
       onEachFeature: function (f, layer) {
@@ -221,6 +273,10 @@ html, body { margin: 0; padding: 0; font-family: "Source Sans Pro", sans-serif; 
     L.geoJSON(D.borders, {interactive: false, style: function (f) {
       var coast = f.properties && f.properties.kind === "coast";
       return {color: coast ? "#3182bd" : "#000000", weight: coast ? 3 : 2}; }}).addTo(map);
+    if (D.lines) L.geoJSON(D.lines, {style: function (f) {
+      return {color: f.properties.colour, weight: 3, dashArray: f.properties.dash}; },
+      onEachFeature: function (f, l) { l.bindTooltip(f.properties.tip, {sticky: true}); }
+      }).addTo(map);
     L.control.scale({imperial: false}).addTo(map);
     maps.push(map);
   });

@@ -205,3 +205,62 @@ def test_html_briefing_has_the_holdings_and_the_handover(disengaged, pdf):
     for words in ("<h2>Who holds what</h2>", "handed over to Civil Administration",
                   "Line A (agreed line)", "a steady state", "<td>Civil Administration</td>"):
         assert words in page
+
+
+def test_two_named_lines_each_have_their_own_colour_and_dash_on_the_map_and_legend(tmp_path,
+                                                                                   pdf):
+    from shapely.geometry import LineString
+
+    from factory import at, frame
+    from geo.export import write_geojson
+    from planner.briefing import briefing_html, phase_map_svg
+    from planner.briefing.legend import line_entries
+    from planner.domain.sectors import sector_table
+    from planner.files.scenario_file import load_scenario
+    from planner.solver.optimize import solve
+    folder = disengagement(tmp_path / "two")
+    write_geojson(frame({"name": ["Line A", "Line B"]},
+                        [LineString([at(6000, -500), at(6000, 4500)]),
+                         LineString([at(7000, -500), at(7000, 4500)])]),
+                  folder / "lines.geojson")
+    scenario = load_scenario(folder)
+    looks = {e["label"]: (e["colour"], tuple(e["dash"])) for e in line_entries(scenario)}
+    assert set(looks) == {"Line A (agreed line)", "Line B (agreed line)"}
+    a, b = looks["Line A (agreed line)"], looks["Line B (agreed line)"]
+    assert a[0] != b[0] and a[1] != b[1]  # apart in colour and in a black-and-white print
+    table = sector_table(scenario)
+    plan = solve(scenario, "chapter-vi", table=table, time_limit_s=5, deterministic=True).plan
+    svg = phase_map_svg(scenario, plan, 1, table=table).decode()
+    drawn = {colour: dash for dash, colour in re.findall(
+        r"stroke-dasharray: ([\d.,]+); stroke-dashoffset: [\d.]+; stroke: (#[0-9a-f]{6})", svg)}
+    assert a[0] in drawn and b[0] in drawn and drawn[a[0]] != drawn[b[0]]
+    page = briefing_html(scenario, plan, mandate="chapter-vi", table=table, when=pdf.when)
+    swatches = re.findall(r'<span class="swatch" style="([^"]*)"></span>Line [AB] \(agreed',
+                          page)
+    assert len(set(swatches)) == 2  # the same two swatches on every map page
+    assert a[0] in swatches[0] and b[0] in swatches[1]
+
+
+def test_map_page_troops_read_with_the_force_table_when_units_hold_no_ground(tmp_path, pdf):
+    import yaml
+
+    from planner.briefing import briefing_html
+    from planner.domain.sectors import sector_table
+    from planner.files.scenario_file import load_scenario
+    from planner.solver.optimize import solve
+    folder = disengagement(tmp_path / "staff")
+    doc = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+    doc["contingents"] += [
+        {"code": "LOG", "troops": 200, "role": "logistics", "mandates": ["chapter-vi"]},
+        {"code": "HQS", "troops": 20, "role": "staff", "mandates": ["chapter-vi"]}]
+    (folder / "scenario.yaml").write_text(yaml.safe_dump(doc, sort_keys=False),
+                                          encoding="utf-8")
+    scenario = load_scenario(folder)
+    table = sector_table(scenario)
+    plan = solve(scenario, "chapter-vi", table=table, time_limit_s=5, deterministic=True).plan
+    page = briefing_html(scenario, plan, mandate="chapter-vi", table=table, when=pdf.when)
+    in_sectors = sum(plan.get(1, s).total for s in table.open_in(1))
+    assert f"Troops: {in_sectors:,} in sectors" in page
+    assert f"220 more in units that hold no ground ({in_sectors + 220:,} in the force)" in page
+    assert re.search(rf"<td>Total</td><td[^>]*>[^<]*</td><td[^>]*>{in_sectors + 220:,}</td>",
+                     page)  # the force table of phase 1 (the first)

@@ -14,7 +14,7 @@ from planner.domain.scenario import BUNDLED_SCENARIOS
 GAZA, LEBANON = BUNDLED_SCENARIOS
 # scenario folder -> phases, phase and count for a quick cut, hard violations of its example
 # plan, one of them, and the handover: (phase, authority, the shipped sectors it takes over)
-FACTS = {GAZA.name: {"phases": [1, 2, 3, 4], "cut": (1, 6), "hard": 10,
+FACTS = {GAZA.name: {"phases": [1, 2, 3, 4], "cut": (1, 6), "hard": 12,
                      "mistake": "TUR in P1-S12 (phase 1): vetoed by Israel",
                      "handover": (4, "Palestinian Police (trained, illustrative)",
                                   ["P1-S06", "P1-S07", "P1-S08"])},

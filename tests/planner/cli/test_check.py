@@ -13,17 +13,20 @@ EXAMPLE = "data/gaza-isf/example-plan.geojson"
 def test_check_example_plan_exits_1_listing_hard_and_soft_violations(capsys):
     assert main(["check", EXAMPLE]) == 1
     out = capsys.readouterr().out
-    assert "Hard violations (10):" in out and "Soft violations" in out
+    assert "Hard violations (12):" in out and "Soft violations" in out
     assert "TUR in P1-S12 (phase 1): vetoed by Israel" in out
     assert "ITA leads P3-S07 (phase 3), which has border:Egypt" in out
     assert "ITA leads P3-S07 (phase 4), which has border:Egypt" in out  # carried into phase 4
-    assert out.strip().splitlines()[-1].startswith("FAIL: 10 hard violations")
+    # 120 AZE troops in P2-S04 are not whole units of 50, in phase 3 and carried into 4
+    assert "AZE puts 120 troops in P2-S04 (phase 3): not whole units of 50" in out
+    assert "AZE puts 120 troops in P2-S04 (phase 4): not whole units of 50" in out
+    assert out.strip().splitlines()[-1].startswith("FAIL: 12 hard violations")
 
 
 def test_check_json_holds_every_violation_with_measured_value_and_limit(capsys):
     assert main(["check", EXAMPLE, "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["totals"]["hard"] == 10
+    assert report["totals"]["hard"] == 12
     troops = [v for v in report["violations"] if v["kind"] == "troops_required"]
     assert troops == [{"rule_id": "R-TROOPS", "kind": "troops_required", "severity": "hard",
                        "phase": phase, "sector": "P2-S04", "nation": None, "measured": 120,

@@ -79,7 +79,7 @@ def test_diff_json_names_the_lead_change_the_rule_it_fixes_and_the_change_measur
     introduced = [(v["rule_id"], v["phase"], v["sector"], v["nation"])
                   for v in out["violations_introduced"]]
     assert introduced == [("R-LEAD", 3, "P3-S07", "EGY"), ("R-LEAD", 4, "P3-S07", "EGY")]
-    assert out["a"]["hard"] == out["b"]["hard"] == 10
+    assert out["a"]["hard"] == out["b"]["hard"] == 12
     by_rule = {r["rule_id"]: r for r in out["violations_by_rule"]}
     assert by_rule["R-LEAD"] == {"rule_id": "R-LEAD", "severity": "hard", "a": 0, "b": 2,
                                  "fixed": 0, "introduced": 2}
@@ -213,3 +213,26 @@ def test_diff_checks_each_saved_plan_under_its_own_settings(mini_dir, workspace,
 def solved(mini_dir, workspace):
     assert main(["solve", str(mini_dir), "--save-as", "solved", "--time-limit", "20"]) == 0
     return PlanStore(workspace).revision("solved").plan
+
+
+def test_a_base_plan_and_a_variant_plan_compare_each_under_its_own_scenario(tmp_path, capsys):
+    from pathlib import Path
+    variant = Path(__file__).resolve().parents[2] / "data" / "variants" / "gaza-bangladesh"
+    out = tmp_path / "variant.geojson"
+    main(["solve", "--scenario", str(variant), "--time-limit", "3", "--best-effort",
+          "-o", str(out)])
+    capsys.readouterr()
+    # with one scenario the variant's plan is refused (it was made for another scenario) ...
+    assert main(["diff", "data/gaza-isf/example-plan.geojson", str(out),
+                 "--scenario", "data/gaza-isf"]) == 2
+    assert "was made for scenario 'Gaza ISF, Bangladesh for" in capsys.readouterr().err
+    # ... and with --scenario-b each side is read and checked against its own
+    code = main(["diff", "data/gaza-isf/example-plan.geojson", str(out),
+                 "--scenario", "data/gaza-isf", "--scenario-b", str(variant),
+                 "--format", "json"])
+    assert code == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["scenario"].endswith("/ Gaza ISF, Bangladesh for Türkiye (illustrative)")
+    rows = {(r["phase"], r["nation"]): r for r in result["contingents"]}
+    assert rows[1, "BGD"]["a"]["troops"] == 0 and rows[1, "BGD"]["b"]["troops"] > 0
+    assert result["b"]["hard"] == 0 and result["a"]["hard"] > 0  # the example plan's mistakes

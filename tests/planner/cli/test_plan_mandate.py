@@ -155,3 +155,16 @@ def test_solve_from_a_plan_works_under_the_mandate_it_was_made_under(made_under_
     out, err = capsys.readouterr()
     assert "the plan was made under chapter-vii; solving under chapter-vi as --mandate asks" \
         in err
+
+
+@pytest.mark.slow
+def test_report_compare_checks_the_other_plan_under_the_mandate_it_was_made_under(
+        made_under_vii, tmp_path, capsys):
+    folder, scenario, files, _ = made_under_vii
+    out = tmp_path / "brief.html"
+    assert main(["report", "data/" + folder.split("/")[-1] + "/example-plan.geojson",
+                 "--scenario", folder, "--mandate", "chapter-vi", "--compare", files["csv"],
+                 "--solve-limit", "1", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert (f"solved.csv was made under {label(scenario, 'chapter-vii')} and is checked under "
+            f"it; this plan under {label(scenario, 'chapter-vi')}.") in text

@@ -146,6 +146,25 @@ def test_a_handover_without_an_authority_names_file_feature_and_field(tmp_path):
     assert "handover.geojson" in text and "field 'authority'" in text and "feature 0" in text
 
 
+def test_handover_messages_say_a_value_is_missing_and_name_features_by_name_only(tmp_path):
+    handover = frame({"phase": [2, None, 2], "authority": [None, "Police", None],
+                      "name": ["north strip", None, None]},
+                     [rect(0, 2000, 3000, 4000), rect(0, 0, 1000, 1000),
+                      rect(1000, 0, 2000, 1000)])
+    folder = write_scenario(tmp_path / "s", layers={"handover": handover},
+                            doc=_mini_layers("handover"))
+    with pytest.raises(InputError) as err:
+        load_scenario(folder)
+    lines = {f"{p.feature}/{p.field}": str(p) for p in err.value.problems}
+    assert "nan" not in str(err.value)
+    assert lines["0/authority"].endswith(
+        "feature 0 (id 'north strip'): field 'authority': value missing: must name the "
+        "authority that takes the ground over")
+    assert "feature 2: field 'authority': value missing" in lines["2/authority"]
+    assert "feature 1: field 'phase': value missing: unknown phase" in lines["1/phase"]
+    assert "Police" not in str(err.value)  # the authority names no feature
+
+
 def test_barriers_cut_cells_through_and_a_dangling_line_does_not_separate():
     from geo.sectors import make_cells, partition_zone
     zone = rect(0, 0, 4000, 2000)
@@ -356,3 +375,38 @@ def test_planner_sectors_cuts_a_disengagement_and_says_what_it_did(tmp_path, cap
     written = gpd.read_file(out)
     assert sorted(written["phase"].unique().tolist()) == [1, 2]
     assert written.set_index("sector_id")["authority"].dropna().tolist() == ["Civil Administration"]
+
+
+def test_handovers_of_one_ground_to_two_authorities_are_refused(tmp_path):
+    handover = frame({"phase": [3, 3], "authority": ["Civil Administration", "Police"]},
+                     [rect(4000, 0, 5000, 4000), rect(4500, 0, 5500, 4000)])
+    folder = disengagement(tmp_path / "s")
+    from geo.export import write_geojson
+    write_geojson(handover, folder / "handover.geojson")
+    with pytest.raises(InputError) as err:
+        load_scenario(folder)
+    assert "feature 0 (id 'Civil Administration'): field 'geometry': overlaps feature 1 " \
+           "(authority 'Police') by 2.000 km²" in str(err.value)
+
+
+def test_a_handover_of_ground_never_vacated_is_warned(tmp_path):
+    handover = frame({"phase": [3, 2], "authority": ["Civil Administration", "Police"]},
+                     [rect(4000, 0, 5000, 4000), rect(0, 0, 1000, 4000)])  # West never leaves
+    folder = disengagement(tmp_path / "s")
+    from geo.export import write_geojson
+    write_geojson(handover, folder / "handover.geojson")
+    scenario = load_scenario(folder)
+    found = [w for w in scenario.layers.warnings if "never takes effect" in w.message]
+    assert [(w.feature, w.feature_id) for w in found] == [(1, "Police")]
+    assert "none of its 4.000 km² is vacated by the last phase" in found[0].message
+
+
+def test_a_misspelt_party_in_a_tag_is_warned_with_the_name_meant(tmp_path):
+    folder = disengagement(tmp_path / "s", mandates={"chapter-vi": {
+        "label": "VI", "troops_per_1000": 3, "troops_min": 20,
+        "tasks": {"all": ["monitoring"], "contact:east": ["separation"]}}})
+    scenario = load_scenario(folder)
+    found = [w.message for w in scenario.layers.warnings if "contact:east" in str(w)]
+    assert len(found) == 1
+    assert "(there are: East, West; did you mean contact:East?); the tag matches no sector" \
+        in found[0]

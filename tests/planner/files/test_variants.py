@@ -91,8 +91,26 @@ def test_inspect_shows_what_the_variant_changes_and_resolved_prints_the_whole_sc
     doc = yaml.safe_load(out)
     assert code == 0 and "extends" not in doc and "remove" not in doc
     assert [c["code"] for c in doc["contingents"]][-1] == "BGD"
-    assert doc["layers"]["held"] == "../../../../data/gaza-isf/held.geojson"
-    assert doc == resolve_extends(GAZA_VARIANT / "scenario.yaml").doc
+    held = Path(__file__).resolve().parents[3] / "data" / "gaza-isf" / "held.geojson"
+    assert doc["layers"]["held"] == str(held)  # absolute: the text loads from any folder
+    resolved = resolve_extends(GAZA_VARIANT / "scenario.yaml").doc
+    assert {k: v for k, v in doc.items() if k != "layers"} == \
+        {k: v for k, v in resolved.items() if k != "layers"}
+
+
+def test_resolved_text_saved_in_another_folder_loads_as_the_variant(tmp_path, capsys):
+    """README: ``planner scenario inspect VARIANT --resolved > resolved.yaml``; the file
+    saved in a folder of its own is the variant's scenario, layers and all."""
+    code, out, err = run(capsys, "scenario", "inspect", GAZA_VARIANT, "--resolved")
+    assert code == 0, err
+    assert out.splitlines()[1] == "# Layer files are absolute paths: save this file in any " \
+        "folder."
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "scenario.yaml").write_text(out, encoding="utf-8")
+    saved, variant = load_scenario(elsewhere), load_scenario(GAZA_VARIANT)
+    assert [c.code for c in saved.contingents] == [c.code for c in variant.contingents]
+    assert saved.layers.held.equals(variant.layers.held)
 
 
 def test_a_plain_scenario_inspects_as_before(capsys):

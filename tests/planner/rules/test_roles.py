@@ -131,6 +131,42 @@ def test_a_sector_held_only_by_observers_needs_only_the_mandates_observer_troops
         [v.message for v in report.hard]
 
 
+def test_plan_file_app_export_map_and_checker_agree_on_an_observer_post(roled, tmp_path,
+                                                                        capsys):
+    """P1-S01 in phase 2 held by observers alone needs 10 (not its normal 60): the checker,
+    the plan file ``planner plans export`` writes, the app's GeoJSON export and the map's
+    tooltip all say so; beside it a ground-held sector keeps its normal need."""
+    from appstate import env_for, opened
+    from planner.cli import main
+    from planner.files.planfile import plan_csv
+    from planner.files.store import PlanStore
+    from planner.ui import actions
+    from planner.ui.exports import export_geojson
+    from planner.ui.mapview import sector_display
+    from planner.ui.view import view_of
+    alone = good(Assignment(2, "P1-S01", "OBS", {"OBS": 10}))
+    assert hard(check(alone, roled, "chapter-vi"), "troops_required") == []
+    env = env_for(roled, PlanStore(tmp_path / "ws"))
+    state = opened(env)
+    data = plan_csv(alone, env.table_for(state.work)).encode()
+    state = actions.import_file(state, env, "obs.csv", data)
+    assert state.error is None
+    view = view_of(state, env)
+
+    def required(features):
+        return {(f["properties"]["phase"], f["properties"]["sector_id"]):
+                (f["properties"]["troops_required"], f["properties"]["status"])
+                for f in features}
+    app = required(json.loads(export_geojson(view))["features"])
+    out = tmp_path / "exported.geojson"
+    assert main(["plans", "export", state.name, "--workspace", str(tmp_path / "ws"),
+                 "--scenario", str(roled.root), "-o", str(out)]) == 0
+    assert required(json.loads(out.read_text())["features"]) == app
+    assert app[2, "P1-S01"] == (10, "ok") and app[2, "P2-S01"][0] == 30
+    shown = sector_display(view.table, 2, view.plan, view.report, view.held_requirements)
+    assert dict(zip(shown["sector_id"], shown["required"]))["P1-S01"] == 10
+
+
 def test_without_observer_troops_observers_alone_need_the_normal_requirement(tmp_path, mini_doc):
     mini_doc["contingents"].append(entry(OBS))
     scenario = load_scenario(write_scenario(tmp_path / "s", mini_doc))

@@ -177,7 +177,7 @@ def test_troop_balance_flags_sectors_far_above_requirement(mini, good):
 
 def test_check_never_stops_at_the_first_failure_and_orders_hard_first(mini, good):
     plan = good.with_lead(1, "P1-S01", None).with_troops(2, "P2-S01", "CCC", 300)
-    plan = plan.with_troops(1, "P1-S02", "DDD", 5)
+    plan = plan.with_troops(1, "P1-S02", "DDD", 10)  # a whole unit: only the veto
     rules = [spec("continuity", "soft"), spec("one_lead_per_sector"), spec("capacity"),
              spec("veto"), spec("phase_available")]
     report = check(plan, mini, "chapter-vi", rules=rules)

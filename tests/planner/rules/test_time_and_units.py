@@ -52,6 +52,18 @@ def test_the_optimizer_keeps_time_limits_and_moves_each_contingent_in_its_own_un
     assert "DDD" not in vetoed.nations
 
 
+def test_capacity_flags_troops_that_are_not_whole_units_of_the_contingents_unit(timed):
+    """BBB moves in units of 30, AAA in the scenario's 10: 45 BBB troops are off-unit, and
+    so are 65 of AAA; 60 BBB and 70 AAA are whole units."""
+    plan = Plan.from_assignments([Assignment(1, "P1-S01", "BBB", {"BBB": 45, "AAA": 65}),
+                                  Assignment(1, "P1-S02", "BBB", {"BBB": 60, "AAA": 70})])
+    report = check(plan, timed, rules=[r for r in timed.rules if r.kind == "capacity"])
+    assert [(v.kind, v.phase, v.sector, v.nation, v.measured, v.limit) for v in report.hard] \
+        == [("capacity", 1, "P1-S01", "AAA", 65, 10), ("capacity", 1, "P1-S01", "BBB", 45, 30)]
+    assert report.hard[1].message == "BBB puts 45 troops in P1-S01 (phase 1): not whole units " \
+        "of 30"
+
+
 def test_loading_warns_of_a_contingent_smaller_than_its_unit(timed):
     warned = [str(w) for w in timed.layers.warnings if w.field == "troops"]
     assert warned == ["{}: contingent 2 (id 'CCC'): field 'troops': value 20: CCC has 20 troops, "

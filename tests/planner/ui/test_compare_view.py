@@ -385,3 +385,23 @@ def test_two_maps_of_1000_sectors_stay_under_1_mb(tmp_path, store):
     doc = cv.compare_map_html(env, sa, sb, c, last)
     assert len(data_of(doc)["shapes"]) == 1000
     assert len(doc.encode("utf-8")) < 1_000_000
+
+
+def test_compare_maps_show_who_holds_the_ground_around_the_sectors(tmp_path):
+    from factory import disengagement
+    from planner.domain.holdings import authority_colours, party_colours
+    from planner.files.scenario_file import load_scenario
+    from planner.ui.compare_view.maps import holdings_data
+    scenario = load_scenario(disengagement(tmp_path / "s"))
+    one, three = holdings_data(scenario, 1), holdings_data(scenario, 3)
+    assert one["handed"] is None  # nothing is handed over before phase 3
+    tips = [f["properties"]["tip"] for f in three["handed"]["features"]]
+    assert tips == ["Handed over to Civil Administration"]
+    colours = {f["properties"]["name"]: f["properties"]["colour"]
+               for f in three["held"]["features"]}
+    assert colours == party_colours(scenario)  # the Plan page's colours
+    assert [f["properties"]["tip"] for f in three["lines"]["features"]] == ["Line A"]
+    assert {(h["kind"], h["name"]) for h in three["holders"]} == {
+        ("party", "West"), ("party", "East"), ("authority", "Civil Administration"),
+        ("line", "Line A")}
+    assert three["holders"][2]["colour"] == authority_colours(scenario)["Civil Administration"]
