@@ -214,8 +214,12 @@ class _Rows:
             self.bad(i, sid, "phase", "must be a whole phase number", value=phase)
             return None
         if sid not in self.table.info:
-            self.bad(i, sid, "sector_id", "unknown sector; it is not in the scenario's sector "
-                     "layer", value=sid)
+            self.bad(i, sid, "sector_id", "unknown sector; it is not one of the scenario's "
+                     "sectors", value=sid)
+            return None
+        if phase not in self.table.phases:
+            self.bad(i, sid, "phase", "unknown phase; the scenario's phases are "
+                     f"{', '.join(map(str, self.table.phases))}", value=phase)
             return None
         if (phase, sid) not in self.table.contact:
             self.bad(i, sid, "phase", f"sector {sid} is not open in this phase "
@@ -227,7 +231,8 @@ class _Rows:
     def troop(self, i, sid, key, nation, value):
         field = f"troops_{nation}"
         if nation not in self.known:
-            self.bad(i, sid, field, "unknown nation; it is not a contingent of the scenario",
+            self.bad(i, sid, field, "unknown nation; it is not a contingent of the scenario "
+                     f"({', '.join(sorted(self.known))})",
                      value=nation)
             return
         if isinstance(value, str) and value.strip().isdigit():
@@ -250,7 +255,8 @@ class _Rows:
             self.leads.setdefault(key, None)
             return
         if not isinstance(lead, str) or lead not in self.known:
-            self.bad(i, sid, "lead", "unknown nation; it is not a contingent of the scenario",
+            self.bad(i, sid, "lead", "unknown nation; it is not a contingent of the scenario "
+                     f"({', '.join(sorted(self.known))})",
                      value=lead)
             return
         if self.leads.get(key) not in (None, lead):

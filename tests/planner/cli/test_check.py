@@ -131,6 +131,7 @@ BAD_CSV = (  # line: what is wrong in it
     "1,P1-S07,PAK,100,true,maybe\n"                       # 15: locked neither
     '1,P1-S08,"P\nAK",100,true,false\n'                   # 16-17: a cell over two lines
     "1,P1-S09,PAK,many,true,false\n"                      # 18: troops not a number
+    "9,P1-S10,PAK,100,true,false\n"                       # 19: no phase 9
 )
 BAD_CSV_SAID = [  # (row, line, sector id, column, value) of each problem, in the file's order
     (2, 4, "P1-S01", "nation", "'IDN'"), (3, 5, "P1-S02", "troops", "'1.5'"),
@@ -139,7 +140,7 @@ BAD_CSV_SAID = [  # (row, line, sector id, column, value) of each problem, in th
     (9, 11, "P1-S06", "phase", "'one'"), (10, 12, "P3-S01", "phase", "1"),
     (11, 13, "P9-S99", "sector_id", "'P9-S99'"), (12, 14, None, "sector_id", "''"),
     (13, 15, "P1-S07", "locked", "'maybe'"), (14, 16, "P1-S08", "nation", "'P\\nAK'"),
-    (15, 18, "P1-S09", "troops", "'many'"),
+    (15, 18, "P1-S09", "troops", "'many'"), (16, 19, "P1-S10", "phase", "9"),
 ]
 
 
@@ -155,6 +156,10 @@ def test_check_names_the_line_and_column_of_every_problem_in_a_csv_plan(tmp_path
             + f": column {column!r}: value {value}: " in text, text
     assert "feature" not in err and "field" not in err
     assert "FIN" in said[3] and "unknown nation" in said[3]
+    assert "it is not a contingent of the scenario (ARE, AZE, EGY, IDN, ITA, PAK, QAT, TUR)" \
+        in said[3]
+    assert said[-1].endswith("unknown phase; the scenario's phases are 1, 2, 3, 4")
+    assert said[8].endswith("unknown sector; it is not one of the scenario's sectors")
     assert "IDN is listed twice for P1-S01 in phase 1 (also line 3)" in said[0]
     assert "a second lead for P1-S05 in phase 1: PAK (already led by EGY)" in said[5]
 
