@@ -78,3 +78,21 @@ def page_view(at, scenario):
     store, tables = _TABLES[key]
     env = Env(store, scenario, scenario_for=tables.scenario, table_for=tables.table)
     return view_of(page_app(at), env)
+
+
+def store():
+    """The plan store of the app's workspace (``$PLANNER_WORKSPACE``)."""
+    import os
+
+    from planner.files.store import PlanStore
+    return PlanStore(os.environ["PLANNER_WORKSPACE"])
+
+
+SHOWN = ("markdown", "caption", "success", "error", "info", "title")
+
+
+def shown(at, kinds=SHOWN) -> str:
+    """Every text of ``kinds`` the page shows, Markdown escapes removed."""
+    texts = [m.value for kind in kinds for m in getattr(at, kind)]
+    return "\n".join(texts).replace("\\", "")
+

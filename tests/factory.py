@@ -150,3 +150,15 @@ def disengagement(folder: Path, **changes) -> Path:
     return write_scenario(folder, doc, layers)
 
 
+def disengagement_with_staff(folder: Path) -> Path:
+    """:func:`disengagement` with a logistics unit (LOG, 200) and a staff element (HQS, 20)
+    beside the ground contingents: units that hold no ground."""
+    folder = disengagement(folder)
+    doc = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+    doc["contingents"] += [
+        {"code": "LOG", "troops": 200, "role": "logistics", "mandates": ["chapter-vi"]},
+        {"code": "HQS", "troops": 20, "role": "staff", "mandates": ["chapter-vi"]}]
+    (folder / "scenario.yaml").write_text(yaml.safe_dump(doc, sort_keys=False),
+                                          encoding="utf-8")
+    return folder
+

@@ -1,12 +1,10 @@
 """The Compare page, driven by streamlit.testing.v1.AppTest (the real multipage app):
 choosing A and B, the requests the Plan page sends, what-if variants solved into named plans,
 and applying them as one revision of the working plan."""
-import os
 
 import pytest
 
-from apppage import click, open_app, page_app, widget
-from planner.files.store import PlanStore
+from apppage import click, open_app, page_app, shown, store, widget
 
 COMPARE = "app_pages/compare.py"
 
@@ -14,17 +12,6 @@ COMPARE = "app_pages/compare.py"
 @pytest.fixture(autouse=True)
 def no_polling(monkeypatch):
     monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
-
-
-def store():
-    return PlanStore(os.environ["PLANNER_WORKSPACE"])
-
-
-def shown(at) -> str:
-    """Every text the page shows, Markdown escapes removed."""
-    texts = [m.value for kind in ("markdown", "caption", "success", "error", "info", "title")
-             for m in getattr(at, kind)]
-    return "\n".join(texts).replace("\\", "")
 
 
 def on_compare(at):
@@ -103,13 +90,13 @@ def test_choosing_a_saved_plan_an_uploaded_file_and_swapping(gaza):
     assert "Chapter VII" in text and "Chapter VI" in text
     # an uploaded plan file: a valid one compares, a bad one is named and writes nothing
     at.session_state["compare_files"] = {
-        "bad.csv": b"phase,sector_id,nation,troops,lead\n1,P1-S01,XXX,100,1\n"}
+        "bad.csv": b"phase,sector_id,nation,troops,lead\n1,P1-S01,QQQ,100,1\n"}
     at.session_state["compare_request"] = {"a": ("working",), "b": ("file", "bad.csv")}
     at.run()
     assert not at.exception, at.exception
     refused = shown(at)
     assert "bad.csv cannot be compared (nothing was written)" in refused
-    assert "row 1 (line 2) (id 'P1-S01'): column 'nation': value 'XXX': unknown nation" in refused
+    assert "row 1 (line 2) (id 'P1-S01'): column 'nation': value 'QQQ': unknown nation" in refused
     assert store().names(gaza.name) == ["main", "other"]
     click(at, "⇄ Swap")
     assert widget(at, "selectbox", "cmp_kind|a|").value == "file"

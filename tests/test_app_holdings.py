@@ -129,14 +129,8 @@ def test_the_bundled_scenario_keeps_one_army_and_says_who_holds_what(tmp_path):
 @pytest.fixture
 def with_staff(tmp_path, monkeypatch):
     """The disengagement with a logistics and a staff unit besides the ground contingents."""
-    import yaml
-    folder = disengagement(tmp_path / "staff")
-    doc = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
-    doc["contingents"] += [
-        {"code": "LOG", "troops": 200, "role": "logistics", "mandates": ["chapter-vi"]},
-        {"code": "HQS", "troops": 20, "role": "staff", "mandates": ["chapter-vi"]}]
-    (folder / "scenario.yaml").write_text(yaml.safe_dump(doc, sort_keys=False),
-                                          encoding="utf-8")
+    from factory import disengagement_with_staff
+    folder = disengagement_with_staff(tmp_path / "staff")
     monkeypatch.setenv("PLANNER_SCENARIO", str(folder))
     return folder
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from apppage import open_app, page_app, widget
-from planner.files.store import PlanStore
+from apppage import open_app, page_app, store, widget
+from apppage import shown as page_shown
 from planner.sweep.analysis import report_data
 from planner.sweep.results import frame_from_rows, read_results
 
@@ -20,16 +20,10 @@ def no_polling(monkeypatch):
     monkeypatch.setenv("PLANNER_POLL_SECONDS", "0")
 
 
-def store():
-    return PlanStore(os.environ["PLANNER_WORKSPACE"])
-
-
 def shown(at) -> str:
-    """Every text the page shows, Markdown escapes removed."""
-    texts = [m.value for kind in ("markdown", "caption", "success", "error", "info", "warning",
-                                  "title", "code")
-             for m in getattr(at, kind)]
-    return "\n".join(texts).replace("\\", "")
+    """Every text the page shows (warnings and code too), Markdown escapes removed."""
+    return page_shown(at, ("markdown", "caption", "success", "error", "info", "warning",
+                           "title", "code"))
 
 
 def on_what_if(at):

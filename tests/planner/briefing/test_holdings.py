@@ -242,20 +242,12 @@ def test_two_named_lines_each_have_their_own_colour_and_dash_on_the_map_and_lege
 
 
 def test_map_page_troops_read_with_the_force_table_when_units_hold_no_ground(tmp_path, pdf):
-    import yaml
-
+    from factory import disengagement_with_staff
     from planner.briefing import briefing_html
     from planner.domain.sectors import sector_table
     from planner.files.scenario_file import load_scenario
     from planner.solver.optimize import solve
-    folder = disengagement(tmp_path / "staff")
-    doc = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
-    doc["contingents"] += [
-        {"code": "LOG", "troops": 200, "role": "logistics", "mandates": ["chapter-vi"]},
-        {"code": "HQS", "troops": 20, "role": "staff", "mandates": ["chapter-vi"]}]
-    (folder / "scenario.yaml").write_text(yaml.safe_dump(doc, sort_keys=False),
-                                          encoding="utf-8")
-    scenario = load_scenario(folder)
+    scenario = load_scenario(disengagement_with_staff(tmp_path / "staff"))
     table = sector_table(scenario)
     plan = solve(scenario, "chapter-vi", table=table, time_limit_s=5, deterministic=True).plan
     page = briefing_html(scenario, plan, mandate="chapter-vi", table=table, when=pdf.when)

@@ -124,10 +124,10 @@ def test_a_bad_file_or_a_missing_revision_is_refused_in_words_and_nothing_is_wri
     env = env_for(scenario, store)
     s, sector = edited(env, opened(env))
     before = store.latest_number(s.name)
-    bad = f"phase,sector_id,nation,troops,lead\n1,{sector},XXX,100,1\n".encode()
+    bad = f"phase,sector_id,nation,troops,lead\n1,{sector},QQQ,100,1\n".encode()
     with pytest.raises(cv.SideError) as refused:
         cv.resolve(("file", "bad<b>.csv"), s, env, {"bad<b>.csv": bad})
-    assert "bad<b>.csv" in str(refused.value) and "XXX" in str(refused.value)
+    assert "bad<b>.csv" in str(refused.value) and "QQQ" in str(refused.value)
     assert "nothing was written" in str(refused.value)
     with pytest.raises(cv.SideError, match="no revision 99"):
         cv.resolve(("revision", s.name, 99), s, env)
